@@ -1,0 +1,1 @@
+"""Corpus stage: raw files → Document → clean text → Clause[]. Imports nothing of ours."""

@@ -1,0 +1,335 @@
+"""Body lines → numbered clauses that keep their heading path and number path.
+
+Owns the numbering hierarchy of Chinese policy documents (一、 › (一) › 1. › (1) › ①, 第X条,
+附件), numbering restarts (a synthetic parent), paragraph fallback, responsible offices
+(责任单位 / 牵头) and windows for the embedder. Nesting follows the order in which marker kinds
+first appear, as people read them, rather than a fixed table: a document that starts with 1.
+and nests (一) inside it is split correctly too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corpus.clean import to_match
+from corpus.models import Clause, DocumentMeta, content_hash
+
+_CN_NUM = "一二三四五六七八九十百零〇"
+_CN_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"〇": 0}
+_MARKERS: list[tuple[str, re.Pattern[str]]] = [
+    ("annex", re.compile(r"^附件\s*(\d*)\s*[:：]?")),
+    ("article", re.compile(rf"^第([\d{_CN_NUM}]+)[条條]")),
+    ("cn", re.compile(rf"^([{_CN_NUM}]+)\s*、")),
+    ("paren_cn", re.compile(rf"^\(([{_CN_NUM}]+)\)")),
+    ("arabic", re.compile(r"^(\d{1,2})\s*[.、](?!\d)")),
+    ("paren_arabic", re.compile(r"^\((\d{1,2})\)")),
+]
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_TITLE_END = re.compile(r"[。；;]")
+_SENTENCE_PUNCT = re.compile(r"[。，,；;：:！？]")
+
+_OFFICE_LABEL = re.compile(
+    r"[(〔\[【]\s*(?:责任单位|牵头单位|责任部门|牵头部门|负责单位|实施单位)\s*[:：]\s*"
+)
+_CLOSERS = {"(": ")", "〔": "〕", "[": "]", "【": "】"}
+_ORG_END = r"(?:局|委|办|厅|部|中心|政府|办公室|小组|分行|分局|管委会|公司|协会)"
+_LEAD_OFFICE = re.compile(
+    rf"(?:^|[，。；;,:：(由])((?:[\u4e00-\u9fff]{{2,25}}?{_ORG_END}[、，,及和]?)+?)牵头"
+)
+_OFFICE_SEPARATORS = "、，,；;"
+_OFFICE_TRIM = re.compile(r"(牵头|配合|等部门|等单位|等|按职责分工负责|分别负责|负责)$")
+
+WINDOW_CHARS = 600  # e5-small reads ~0.7 tokens per Chinese character: 600 chars ≈ 420 tokens
+WINDOW_OVERLAP = 100
+
+
+@dataclass(frozen=True)
+class BodyLine:
+    text: str  # cleaned, original characters
+    garbled_heading: bool = False  # the line's heading number was lost to mojibake
+    numeral: str | None = None  # what could be recovered of that number
+
+
+@dataclass
+class _Node:
+    kind: str
+    num: int | None
+    label: str
+    lines: list[str] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    title: str = ""
+
+
+def _cn_value(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if "百" in text:
+        hundreds, _, rest = text.partition("百")
+        return _CN_VALUES.get(hundreds, 1) * 100 + (_cn_value(rest.lstrip("零〇")) if rest else 0)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_VALUES[tens] if tens else 1) * 10 + (_CN_VALUES[ones] if ones else 0)
+    return int("".join(str(_CN_VALUES[c]) for c in text))
+
+
+def detect_marker(line: str) -> tuple[str, int, str] | None:
+    """(kind, number, label) of a line's leading numbering, or None."""
+    if line[:1] and line[0] in _CIRCLED:
+        n = _CIRCLED.index(line[0]) + 1
+        return "circled", n, line[0]
+    m = to_match(line)
+    for kind, pattern in _MARKERS:
+        found = pattern.match(m)
+        if not found:
+            continue
+        raw = found.group(1)
+        if kind == "annex":
+            n = int(raw) if raw else 1
+            return kind, n, f"附件{raw}"
+        n = _cn_value(raw)
+        label = {"cn": raw, "paren_cn": f"({raw})", "article": f"第{n}条",
+                 "paren_arabic": f"({n})"}.get(kind, str(n))
+        return kind, n, label
+    return None
+
+
+def _is_title_like(line: str) -> bool:
+    m = to_match(line)
+    return 0 < len(m) <= 30 and not _SENTENCE_PUNCT.search(m)
+
+
+def _heading_title(line: str) -> str:
+    head = _TITLE_END.split(line, maxsplit=1)[0]
+    return head if len(head) <= 40 else head[:40] + "…"
+
+
+def _office_blocks(text: str) -> list[str]:
+    """Contents of ``(责任单位:…)`` blocks; offices may hold parentheses: ``各县(市、区)政府``."""
+    blocks: list[str] = []
+    for found in _OFFICE_LABEL.finditer(text):
+        opener, closer = found.group(0)[0], _CLOSERS[found.group(0)[0]]
+        depth, end = 1, found.end()
+        while end < len(text) and depth:
+            depth += {opener: 1, closer: -1}.get(text[end], 0)
+            end += 1
+        blocks.append(text[found.end() : end - 1 if depth == 0 else end])
+    return blocks
+
+
+def _split_names(chunk: str) -> list[str]:
+    names, current, depth = [], "", 0
+    for char in chunk:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char in _OFFICE_SEPARATORS and depth <= 0:
+            names.append(current)
+            current = ""
+        else:
+            current += char
+    return [*names, current]
+
+
+def parse_offices(text_match: str) -> tuple[str, ...]:
+    """Responsible offices of a clause, in matching form, in the order written."""
+    found: list[str] = []
+    chunks = _office_blocks(text_match)
+    chunks += [m.group(1) for m in _LEAD_OFFICE.finditer(text_match)]
+    for chunk in chunks:
+        for name in _split_names(chunk):
+            name = _OFFICE_TRIM.sub("", name.strip(" 。"))
+            if len(name) >= 2 and name not in found:
+                found.append(name)
+    return tuple(found)
+
+
+def windows(text: str, size: int = WINDOW_CHARS, overlap: int = WINDOW_OVERLAP) -> tuple[str, ...]:
+    """Overlapping windows, cut after a sentence end where one is near the limit."""
+    if len(text) <= size:
+        return (text,)
+    parts: list[str] = []
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            cut = max(text.rfind("。", start + size // 2, end), text.rfind("；", start + size // 2, end))
+            end = cut + 1 if cut > 0 else end
+        parts.append(text[start:end])
+        if end >= len(text):
+            break
+        start = max(end - overlap, start + 1)
+    return tuple(parts)
+
+
+class _TreeBuilder:
+    """Reads body lines in order and keeps the stack of open headings."""
+
+    def __init__(self) -> None:
+        self.root = _Node("root", None, "")
+        self.stack: list[_Node] = [self.root]
+        self.paragraphs = 0
+
+    def add(self, line: BodyLine) -> None:
+        marker = detect_marker(line.text)
+        if line.garbled_heading:
+            self._add_garbled(line)
+        elif marker:
+            self._add_numbered(*marker, text=line.text)
+        elif self.stack[-1].kind == "annex" and len(self.stack[-1].lines) == 1 \
+                and _is_title_like(line.text):
+            annex = self.stack[-1]  # "附件:" on its own line: the next line names the annex
+            annex.lines.append(line.text)
+            annex.title = f"{annex.title}{line.text}"
+        elif len(self.stack) == 1:
+            self.paragraphs += 1
+            self.root.children.append(_Node("para", self.paragraphs, f"¶{self.paragraphs}",
+                                            [line.text]))
+        else:
+            self.stack[-1].lines.append(line.text)
+
+    def _add_numbered(self, kind: str, num: int, label: str, text: str,
+                      flags: list[str] | None = None) -> _Node:
+        node = _Node(kind, num, label, [text], flags=list(flags or []),
+                     title=_heading_title(text))
+        if kind == "annex":  # an annex closes everything before it
+            del self.stack[1:]
+        depth = next((i for i in range(len(self.stack) - 1, 0, -1)
+                      if self.stack[i].kind == kind), None)
+        if depth is not None:
+            previous = self.stack[depth]
+            deepest = self.stack[-1]
+            del self.stack[depth:]
+            if num <= (previous.num or 0) and num == 1 and kind != "annex":
+                self._restart(kind, deepest)
+        parent = self.stack[-1]
+        parent.children.append(node)
+        self.stack.append(node)
+        return node
+
+    def _restart(self, kind: str, deepest: _Node) -> None:
+        """Numbering restarted with no visible parent: wrap each run in a synthetic group."""
+        parent = self.stack[-1]
+        if parent.kind != "group":
+            run = [c for c in parent.children if c.kind == kind]
+            if run:
+                first = _Node("group", 1, "§1", children=run, title="(第1部分)")
+                parent.children = [c for c in parent.children if c.kind != kind]
+                parent.children.append(first)
+        else:
+            self.stack.pop()
+            parent = self.stack[-1]
+        groups = sum(1 for c in parent.children if c.kind == "group")
+        title = f"(第{groups + 1}部分)"
+        # A short title-like line just before the restart is the new part's real heading.
+        if len(deepest.lines) > 1 and _is_title_like(deepest.lines[-1]):
+            title = deepest.lines.pop()
+        group = _Node("group", groups + 1, f"§{groups + 1}", title=title)
+        parent.children.append(group)
+        self.stack.append(group)
+
+    def _add_garbled(self, line: BodyLine) -> None:
+        # Mojibake ate a "(N)" heading; the body survives. Take the numeral from the bytes when
+        # it survived, otherwise the previous sibling's number + 1 (checked against the next
+        # sibling in _fix_inferred).
+        kind = "paren_cn"
+        siblings = next((n.children for n in reversed(self.stack)
+                         if any(c.kind == kind for c in n.children)), [])
+        previous = next((c.num for c in reversed(siblings) if c.kind == kind), 0) or 0
+        in_stack = any(n.kind == kind for n in self.stack[1:])
+        if line.numeral:
+            num, flags = _cn_value(line.numeral), ["mojibake", "number_recovered"]
+        else:
+            num, flags = (previous + 1 if in_stack else 1), ["mojibake", "number_inferred"]
+        label = f"({_to_cn(num)})"
+        node = self._add_numbered(kind, num, label, line.text, flags)
+        node.title = f"{label}{_heading_title(line.text)}"
+
+
+def _to_cn(num: int) -> str:
+    digits = "零一二三四五六七八九"
+    if num <= 10:
+        return "十" if num == 10 else digits[num]
+    if num < 20:
+        return "十" + digits[num - 10]
+    return digits[num // 10] + "十" + (digits[num % 10] if num % 10 else "")
+
+
+def _fix_inferred(node: _Node) -> None:
+    """An inferred number that contradicts the next sibling takes the next sibling's - 1."""
+    kids = node.children
+    for i, child in enumerate(kids):
+        if "number_inferred" in child.flags and i + 1 < len(kids):
+            nxt = kids[i + 1]
+            prev_num = kids[i - 1].num if i > 0 and kids[i - 1].kind == child.kind else 0
+            if nxt.kind == child.kind and nxt.num and child.num != nxt.num - 1 \
+                    and nxt.num - 1 > (prev_num or 0):
+                child.num = nxt.num - 1
+                child.label = f"({_to_cn(child.num)})"
+        _fix_inferred(child)
+
+
+def _lift_lost_headings(node: _Node) -> None:
+    """``(一)`` holding two restarted runs, followed by ``(三)``: the second run is the lost
+    ``(二)``. Give it back its number instead of a synthetic part (flagged as inferred)."""
+    kids = node.children
+    i = 0
+    while i < len(kids):
+        child = kids[i]
+        groups = [g for g in child.children if g.kind == "group"]
+        nxt = kids[i + 1] if i + 1 < len(kids) else None
+        if (len(groups) >= 2 and child.num and nxt is not None and nxt.kind == child.kind
+                and nxt.num == child.num + len(groups) and child.kind in {"cn", "paren_cn"}):
+            first, *rest = groups
+            child.children = [c for c in child.children if c is not first and c not in rest]
+            child.children += first.children
+            lifted = []
+            for offset, group in enumerate(rest, start=1):
+                num = child.num + offset
+                label = _to_cn(num) if child.kind == "cn" else f"({_to_cn(num)})"
+                title = group.title if not group.title.startswith("(第") else "(标题缺失)"
+                lifted.append(_Node(child.kind, num, label, children=group.children,
+                                    flags=["number_inferred", "heading_lost"],
+                                    title=f"{label}{title}"))
+            kids[i + 1 : i + 1] = lifted
+            i += len(lifted)
+        _lift_lost_headings(child)
+        i += 1
+
+
+def split_clauses(doc_id: str, source_file: str, meta: DocumentMeta,
+                  lines: list[BodyLine]) -> list[Clause]:
+    builder = _TreeBuilder()
+    for line in lines:
+        builder.add(line)
+    _fix_inferred(builder.root)
+    _lift_lost_headings(builder.root)
+    clauses: list[Clause] = []
+    used: set[str] = set()
+
+    def visit(node: _Node, labels: list[str], titles: list[str]) -> None:
+        for child in node.children:
+            child_labels = [*labels, child.label]
+            title = child.title or _heading_title(child.lines[0] if child.lines else "")
+            child_titles = [*titles, title] if child.kind != "para" else titles
+            pure_heading = (len(child.lines) == 1 and child.children
+                            and _is_title_like(child.lines[0]))
+            if child.lines and not pure_heading and child.kind != "group":
+                text = "\n".join(child.lines)
+                number_path = ".".join(child_labels)
+                clause_id = f"{doc_id}:{number_path}"
+                if clause_id in used:
+                    clause_id = f"{clause_id}~{content_hash(text)[:6]}"
+                used.add(clause_id)
+                text_match = to_match(text)
+                clauses.append(Clause(
+                    clause_id=clause_id, doc_id=doc_id, source_file=source_file,
+                    title=meta.title, doc_number=meta.doc_number, date=meta.date,
+                    kind=meta.kind, heading_path=tuple(child_titles or [title]),
+                    number_path=number_path, text=text, text_match=text_match,
+                    offices=parse_offices(text_match), flags=tuple(child.flags),
+                    parts=windows(text_match), ordinal=len(clauses),
+                ))
+            visit(child, child_labels, child_titles)
+
+    visit(builder.root, [], [])
+    return clauses
