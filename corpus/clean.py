@@ -26,6 +26,8 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 _TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _PINYIN_GROUPS = re.compile(rf"(?<=[{_CJK}])((?:[(（][a-z{_TONES}]{{1,7}}[)）])+)")
+# Tone-marked groups are pinyin wherever they stand (also after mojibake: ``?(jù)``).
+_TONED_GROUPS = re.compile(rf"[(（](?=[a-z{_TONES}]*[{_TONES}])[a-z{_TONES}]{{1,7}}[)）]")
 _ONE_GROUP = re.compile(rf"[(（]([a-z{_TONES}]{{1,7}})[)）]")
 _SYLLABLE = re.compile(
     r"^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
@@ -64,7 +66,8 @@ def _drop_pinyin_groups(match: re.Match[str]) -> str:
 def strip_pinyin(text: str) -> str:
     """Remove romanisations a scraper put after characters; real parentheses (``(一)``,
     ``(責任單位:…)``, ``(5G)``, ``(AI)``) stay because they are not valid pinyin syllables."""
-    return _PINYIN_GROUPS.sub(_drop_pinyin_groups, text)
+    text = _PINYIN_GROUPS.sub(_drop_pinyin_groups, text)
+    return _TONED_GROUPS.sub(lambda m: "" if is_pinyin_syllable(m.group(0)[1:-1]) else m.group(0), text)
 
 
 class _TextExtractor(HTMLParser):

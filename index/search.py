@@ -1,0 +1,235 @@
+"""Loading a generation and searching it: BM25 + dense, fused, filtered, with a confidence.
+
+Owns retrieval. Fusion is reciprocal-rank fusion (``rrf``), chosen by the eval (it beat
+normalised-score fusion on the dev set and needs no per-corpus score scaling). "Not found" is
+decided on the dense similarity, not the fused rank: ``confidence`` maps the best dense cosine
+through the embedder's calibration to 0..1.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from corpus.clean import to_match
+from corpus.models import Clause
+from index import bm25, dense, store
+from index.embed import Embedder
+from index.tokenize import tokenize
+
+RRF_K = 60
+DOC_DECAY = 0.9
+CANDIDATES = 50
+# Cosine range of e5-small between clearly off-topic (lo) and clearly on-topic (hi) questions,
+# measured on the dev set; other embedders get a neutral range until calibrated.
+CALIBRATION = {"e5-small": (0.78, 0.88)}
+DEFAULT_CALIBRATION = (0.2, 0.7)
+
+
+@dataclass(frozen=True)
+class Filters:
+    doc_ids: tuple[str, ...] = ()
+    offices: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+    def empty(self) -> bool:
+        return not (self.doc_ids or self.offices or self.kinds)
+
+
+@dataclass(frozen=True)
+class Hit:
+    clause: Clause
+    score: float  # fused
+    dense: float  # best cosine of the clause's passages
+    bm25: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[Hit]
+    confidence: float
+    query_match: str
+    generation: str
+    timing_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class LoadedIndex:
+    path: Path
+    manifest: dict[str, Any]
+    clauses: list[Clause]
+    passage_clause: np.ndarray  # vector row -> clause row
+    vectors: np.ndarray
+    faiss_index: Any
+    bm25_index: Any
+    by_id: dict[str, int]
+
+    @property
+    def generation(self) -> str:
+        return str(self.manifest.get("generation", self.path.name))
+
+
+def load_index(root: Path, expect_embedder: str | None = None) -> LoadedIndex:
+    """Load the live generation under ``root`` and check it is whole and consistent."""
+    generation = store.current_path(root)
+    if generation is None:
+        raise store.IndexMissing(f"no index at {root}: run 'policyqa build' first")
+    manifest = store.read_manifest(generation)
+    embedder = manifest.get("embedder", {})
+    if expect_embedder and embedder.get("name") != expect_embedder:
+        raise store.IndexCorrupt(
+            f"index was built with embedder {embedder.get('name')!r}, not {expect_embedder!r}")
+    clauses = store.read_clauses(generation)
+    passages = store.read_passages(generation)
+    vectors = store.read_vectors(generation)
+    try:
+        faiss_index = dense.load(generation / "dense.faiss")
+    except RuntimeError as exc:
+        raise store.IndexCorrupt(f"unreadable dense.faiss in {generation.name}: {exc}") from exc
+    try:
+        bm25_index = bm25.load(generation / "bm25")
+    except (OSError, ValueError, KeyError) as exc:
+        raise store.IndexCorrupt(f"unreadable bm25 index in {generation.name}: {exc}") from exc
+    problems = []
+    if len(clauses) != manifest.get("clause_count"):
+        problems.append(f"{len(clauses)} clauses but the manifest says {manifest.get('clause_count')}")
+    if not (len(passages) == len(vectors) == faiss_index.ntotal == manifest.get("vector_count")):
+        problems.append(f"vector counts disagree (passages {len(passages)}, vectors {len(vectors)}, "
+                        f"faiss {faiss_index.ntotal}, manifest {manifest.get('vector_count')})")
+    if faiss_index.d != embedder.get("dim") or vectors.ndim != 2 or vectors.shape[1] != faiss_index.d:
+        problems.append(f"dimension mismatch (faiss {faiss_index.d}, manifest {embedder.get('dim')})")
+    if bm25_index.scores["num_docs"] != len(clauses):
+        problems.append("BM25 document count differs from the clause count")
+    if passages and max(p.clause for p in passages) >= len(clauses):
+        problems.append("a passage points past the last clause")
+    if problems:
+        raise store.IndexCorrupt(f"index {generation.name} is inconsistent: " + "; ".join(problems))
+    return LoadedIndex(
+        path=generation, manifest=manifest, clauses=clauses,
+        passage_clause=np.array([p.clause for p in passages], dtype=np.int64),
+        vectors=vectors, faiss_index=faiss_index, bm25_index=bm25_index,
+        by_id={c.clause_id: i for i, c in enumerate(clauses)},
+    )
+
+
+def rrf(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
+    """Reciprocal-rank fusion of several rankings of the same ids."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank + 1)
+    return fused
+
+
+def diversify(ranked: list[int], scores: dict[int, float], doc_of: list[str], k: int,
+              decay: float = DOC_DECAY) -> list[int]:
+    """Greedy top-k where each further clause of an already-chosen document counts ``decay``
+    times less: questions that compare documents need each document's best clause near the
+    top, and single-document questions lose little (their clauses still dominate)."""
+    chosen: list[int] = []
+    per_doc: dict[str, int] = {}
+    pool = list(ranked[: max(k * 4, 20)])
+    while pool and len(chosen) < k:
+        best = max(pool, key=lambda i: (scores[i] * decay ** per_doc.get(doc_of[i], 0), -ranked.index(i)))
+        pool.remove(best)
+        chosen.append(best)
+        per_doc[doc_of[best]] = per_doc.get(doc_of[best], 0) + 1
+    return chosen
+
+
+def calibrate(similarity: float, embedder_name: str) -> float:
+    lo, hi = CALIBRATION.get(embedder_name, DEFAULT_CALIBRATION)
+    return float(np.clip((similarity - lo) / (hi - lo), 0.0, 1.0))
+
+
+def _allowed_clauses(index: LoadedIndex, filters: Filters) -> np.ndarray | None:
+    if filters.empty():
+        return None
+    offices = [to_match(o) for o in filters.offices]
+    keep = [
+        i for i, c in enumerate(index.clauses)
+        if (not filters.doc_ids or c.doc_id in filters.doc_ids or c.source_file in filters.doc_ids)
+        and (not filters.kinds or c.kind in filters.kinds)
+        and (not offices or any(o in office for o in offices for office in c.offices))
+    ]
+    return np.array(keep, dtype=np.int64)
+
+
+class Searcher:
+    """Thread-safe search over one loaded generation."""
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder) -> None:
+        self.index = index
+        self.embedder = embedder
+        self._lock = threading.Lock()  # bm25s get_scores keeps per-call state on the object
+
+    def embed_query(self, query: str) -> np.ndarray:
+        return self.embedder.embed_queries([to_match(query)])[0]
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None,
+               query_vector: np.ndarray | None = None) -> SearchResult:
+        import time
+
+        filters = filters or Filters()
+        idx = self.index
+        timing: dict[str, float] = {}
+        q_match = to_match(query)
+        t0 = time.perf_counter()
+        vector = query_vector if query_vector is not None else self.embed_query(query)
+        t1 = time.perf_counter()
+        timing["embed"] = (t1 - t0) * 1000
+
+        allowed = _allowed_clauses(idx, filters)
+        if allowed is not None and len(allowed) == 0:
+            return SearchResult([], 0.0, q_match, idx.generation, timing)
+
+        # BM25 over clauses
+        with self._lock:
+            lexical = bm25.scores(idx.bm25_index, tokenize(q_match))
+        if allowed is not None:
+            mask = np.full(len(lexical), -1.0, dtype=np.float32)
+            mask[allowed] = lexical[allowed]
+            lexical = mask
+        n_candidates = min(CANDIDATES, len(lexical))
+        top = np.argpartition(-lexical, n_candidates - 1)[:n_candidates]
+        bm25_rank = [int(i) for i in top[np.argsort(-lexical[top])] if lexical[i] > 0]
+
+        # Dense over passages, max-pooled to clauses
+        allowed_rows = None
+        if allowed is not None:
+            allowed_rows = np.flatnonzero(np.isin(idx.passage_clause, allowed))
+        scores, rows = dense.search(idx.faiss_index, vector, CANDIDATES * 2, allowed_rows)
+        best: dict[int, float] = {}
+        for score, row in zip(scores, rows, strict=True):
+            clause = int(idx.passage_clause[row])
+            best[clause] = max(best.get(clause, -1.0), float(score))
+        dense_rank = sorted(best, key=best.__getitem__, reverse=True)[:CANDIDATES]
+        t2 = time.perf_counter()
+        timing["search"] = (t2 - t1) * 1000
+
+        fused = rrf([bm25_rank, dense_rank])
+        order = diversify(sorted(fused, key=lambda i: (-fused[i], i)), fused,
+                          [idx.clauses[i].doc_id for i in range(len(idx.clauses))], k)
+        hits = []
+        for rank, i in enumerate(order):
+            if i not in best:  # lexical-only candidate: its cosine from the stored vectors
+                rows_i = np.flatnonzero(idx.passage_clause == i)
+                best[i] = float(np.max(idx.vectors[rows_i] @ vector))
+            hits.append(Hit(idx.clauses[i], fused[i], best[i], float(max(lexical[i], 0.0)), rank))
+        top_dense = max(best.values()) if best else 0.0
+        confidence = calibrate(top_dense, idx.manifest["embedder"]["name"])
+        return SearchResult(hits, confidence, q_match, idx.generation, timing)
+
+    def neighbours(self, clause_id: str) -> tuple[str | None, str | None]:
+        i = self.index.by_id[clause_id]
+        clauses = self.index.clauses
+        prev = clauses[i - 1].clause_id if i > 0 and clauses[i - 1].doc_id == clauses[i].doc_id else None
+        nxt = (clauses[i + 1].clause_id
+               if i + 1 < len(clauses) and clauses[i + 1].doc_id == clauses[i].doc_id else None)
+        return prev, nxt

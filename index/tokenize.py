@@ -1,0 +1,48 @@
+"""Query and clause tokens for BM25: jieba (search mode) over the matching form, with a policy
+user dictionary and stop words.
+
+Owns the vocabulary side of retrieval. Text must already be in matching form (simplified,
+NFKC); the tokenizer does not convert scripts.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from importlib import resources
+
+_WORD = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    text = resources.files("index").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> object:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    with resources.as_file(resources.files("index").joinpath("data/userdict.txt")) as path:
+        tokenizer.load_userdict(str(path))
+    tokenizer.initialize()
+    return tokenizer
+
+
+def tokenize(text: str) -> list[str]:
+    """Search-mode words (a long word also yields its dictionary sub-words), lower-cased,
+    without punctuation and stop words."""
+    tokenizer = _tokenizer()
+    with _lock:  # jieba's lazy structures are not safe to build from several threads at once
+        words = list(tokenizer.cut_for_search(text))  # type: ignore[attr-defined]
+    stop = _stopwords()
+    return [w.lower() for w in words if _WORD.search(w) and w not in stop and w.strip()]

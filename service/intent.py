@@ -1,0 +1,77 @@
+"""What a question asks, by rules kept in one place: the intent, and the specific detail
+(amount, rate, date, materials, office, number) that an answer must contain to count as one.
+
+Works on the matching form (simplified), so traditional questions follow the same rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+INTENTS = ("responsible_office", "eligibility", "support_measure", "target_number",
+           "document_lookup", "process", "general")
+
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("document_lookup", re.compile(r"文号|哪个文件|什么文件|哪份文件|原文|发文|全文|文件名")),
+    ("responsible_office", re.compile(
+        r"谁负责|哪个部门|哪些部门|哪个单位|哪些单位|责任单位|责任部门|牵头|负责部门|谁来管|谁在管|哪家单位|归哪|由谁|找谁")),
+    ("eligibility", re.compile(r"条件|资格|能否|能不能|可以申请|可不可以|符合|门槛|要求.*申报|申报.*要求|哪些材料|什么材料")),
+    ("process", re.compile(r"流程|程序|怎么申请|如何申请|怎么办理|步骤|怎么兑现|分阶段|几个阶段|怎么报")),
+    ("target_number", re.compile(r"目标|到20\d\d年|多少|几个|几家|数量|规模|比例|多大")),
+    ("support_measure", re.compile(r"支持|补贴|奖励|扶持|政策|优惠|资助|补助|奖补|能拿|享受")),
+]
+
+MONEY = re.compile(r"\d[\d,.]*\s*(?:万元|亿元|千元|元)|[一二三四五六七八九十百千]+(?:万元|亿元)")
+PERCENT = re.compile(r"\d[\d.]*\s*%|百分之|[一二三四五六七八九十]成")
+DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|截止|截至")
+NUMBER = re.compile(r"\d")
+SUPPORT_WORDS = re.compile(r"补贴|奖励|补助|资助|扶持|给予|发放|津贴|奖补|支持|加分|减免|返还")
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A specific detail the question asks for; ``label`` completes 「未规定具体…」."""
+
+    name: str
+    label: str
+
+
+_DETAILS: list[tuple[re.Pattern[str], Detail]] = [
+    (re.compile(r"多少钱|金额|几万|多少万|补贴标准|奖励标准|补贴多少|奖励多少|奖多少|补多少|给多少|发多少|最高.*多少|资助多少"),
+     Detail("amount", "金额")),
+    (re.compile(r"税率|比例是多少|百分之几|多少比例|按多少比例|多少个点"), Detail("rate", "比例或税率")),
+    (re.compile(r"截止|哪天|什么时候|何时|几月几日|日期|期限是|时间节点"), Detail("date", "日期或期限")),
+    (re.compile(r"哪些材料|什么材料|要交什么|准备什么|提交什么|需要.*材料"), Detail("materials", "材料清单")),
+]
+
+
+def classify(question_match: str) -> str:
+    for intent, pattern in _RULES:
+        if pattern.search(question_match):
+            return intent
+    return "general"
+
+
+def asked_detail(question_match: str) -> Detail | None:
+    for pattern, detail in _DETAILS:
+        if pattern.search(question_match):
+            return detail
+    return None
+
+
+def sentence_has_detail(sentence: str, detail: Detail, question_match: str) -> bool:
+    """Whether a (matching-form) sentence states the asked detail."""
+    if detail.name == "amount":
+        if not MONEY.search(sentence):
+            return False
+        # "投资500万元以上的项目" states an amount, but not of a subsidy: when the question asks
+        # how much support is given, the amount must stand with a support word.
+        return not SUPPORT_WORDS.search(question_match) or bool(SUPPORT_WORDS.search(sentence))
+    if detail.name == "rate":
+        return bool(PERCENT.search(sentence))
+    if detail.name == "date":
+        return bool(DATE.search(sentence))
+    if detail.name == "materials":
+        return "材料" in sentence or "申报文件" in sentence or "批复件" in sentence
+    return bool(NUMBER.search(sentence))

@@ -1,0 +1,159 @@
+"""HTTP request and response models (not domain objects; see corpus.models / index.search)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from index.search import Hit
+
+MAX_QUESTION_CHARS = 2000
+
+
+class FiltersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    doc_ids: list[str] = Field(default_factory=list, max_length=50)
+    offices: list[str] = Field(default_factory=list, max_length=20)
+    kinds: list[Literal["policy", "implementation_plan", "draft", "news"]] = Field(
+        default_factory=list, max_length=4)
+
+
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only whitespace")
+    if len(value) > MAX_QUESTION_CHARS:
+        raise ValueError(f"is longer than the limit of {MAX_QUESTION_CHARS} characters")
+    return value
+
+
+class AskIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(description=f"1–{MAX_QUESTION_CHARS} characters")
+    top_k: int = Field(default=5, ge=1, le=20)
+    filters: FiltersIn = Field(default_factory=FiltersIn)
+
+    _check = field_validator("question")(_check_text)
+
+
+class Message(BaseModel):
+    role: Literal["user", "assistant", "system"]
+    content: str = Field(max_length=20_000)
+
+
+class ChatIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    messages: list[Message] = Field(min_length=1, max_length=50)
+    top_k: int = Field(default=5, ge=1, le=20)
+    filters: FiltersIn = Field(default_factory=FiltersIn)
+
+    @field_validator("messages")
+    @classmethod
+    def _last_is_user(cls, messages: list[Message]) -> list[Message]:
+        if messages[-1].role != "user":
+            raise ValueError("the last message must come from the user")
+        _check_text(messages[-1].content)
+        return messages
+
+
+class SearchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str
+    top_k: int = Field(default=10, ge=1, le=50)
+    filters: FiltersIn = Field(default_factory=FiltersIn)
+
+    _check = field_validator("query")(_check_text)
+
+
+class ClauseOut(BaseModel):
+    clause_id: str
+    doc_id: str
+    source_file: str
+    title: str | None
+    doc_number: str | None
+    date: str | None
+    heading_path: list[str]
+    number_path: str
+    text: str
+    offices: list[str]
+    flags: list[str] = Field(default_factory=list)
+    score: float | None = None
+    dense: float | None = None
+
+
+class Citation(ClauseOut):
+    n: int
+
+
+class AskOut(BaseModel):
+    answer: str
+    answerable: bool
+    intent: str
+    citations: list[Citation]
+    offices: list[str]
+    related: list[ClauseOut]
+    confidence: float
+    mode: Literal["extractive", "llm"]
+    warnings: list[str]
+    generation: str
+    timing_ms: dict[str, float]
+
+
+class ChatOut(AskOut):
+    query_used: str
+
+
+class SearchOut(BaseModel):
+    query: str
+    confidence: float
+    hits: list[ClauseOut]
+    generation: str
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    source_file: str
+    title: str | None
+    issuer: str | None
+    doc_number: str | None
+    date_issued: str | None
+    date_published: str | None
+    source: str | None
+    kind: str
+    clauses: int
+
+
+class DocumentDetail(DocumentOut):
+    clause_list: list[ClauseOut]
+
+
+class ClauseDetail(ClauseOut):
+    previous_id: str | None
+    next_id: str | None
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+def clause_out(clause, score: float | None = None, dense: float | None = None) -> ClauseOut:  # type: ignore[no-untyped-def]
+    return ClauseOut(
+        clause_id=clause.clause_id, doc_id=clause.doc_id, source_file=clause.source_file,
+        title=clause.title, doc_number=clause.doc_number, date=clause.date,
+        heading_path=list(clause.heading_path), number_path=clause.number_path,
+        text=clause.text, offices=list(clause.offices), flags=list(clause.flags),
+        score=score, dense=dense,
+    )
+
+
+def hit_out(hit: Hit) -> ClauseOut:
+    return clause_out(hit.clause, round(hit.score, 6), round(hit.dense, 4))

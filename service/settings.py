@@ -1,0 +1,33 @@
+"""The one Settings class (environment prefix ``POLICYQA_``), built at the entry points only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="POLICYQA_", extra="ignore")
+
+    index_dir: Path = PROJECT_ROOT / "var" / "index"
+    corpus_dirs: list[Path] = Field(default_factory=lambda: [PROJECT_ROOT / "corpus" / "raw"])
+    embedder: str = "e5-small"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    top_k: int = Field(default=5, ge=1, le=50)
+    # Below this calibrated confidence (0..1) the best clause is not on the question's topic.
+    min_confidence: float = Field(default=0.35, ge=0.0, le=1.0)
+    max_question_chars: int = 2000
+    max_body_bytes: int = 1024 * 1024
+    max_concurrency: int = Field(default=64, ge=1)
+    llm_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 20.0
+    admin_token: str | None = None
+    cors_origins: list[str] = Field(default_factory=list)
