@@ -137,7 +137,7 @@ def parse_offices(text_match: str) -> tuple[str, ...]:
     chunks += [m.group(1) for m in _LEAD_OFFICE.finditer(text_match)]
     for chunk in chunks:
         for name in _split_names(chunk):
-            name = _OFFICE_TRIM.sub("", name.strip(" 。"))
+            name = _OFFICE_TRIM.sub("", name.strip(" 。")).removeprefix("由")
             if len(name) >= 2 and name not in found:
                 found.append(name)
     return tuple(found)

@@ -1,0 +1,198 @@
+"""The FastAPI application: ``create_app(settings)``.
+
+Owns the lifespan (the index and model load once, here), the middleware (request id, body-size
+limit, concurrency limit) and the one map from errors to HTTP status + JSON body
+``{"error": {"code", "message"}}``. Routes live in routes.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.errors import NotReady, PolicyQAError
+from service.settings import Settings
+
+log = logging.getLogger("policyqa")
+
+
+def error_response(status: int, code: str, message: str,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status,
+                        headers=headers)
+
+
+class BodyLimit:
+    """Refuse bodies over ``limit`` bytes with 413 JSON, whether or not Content-Length is sent
+    (chunked bodies are counted as they arrive)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = error_response(413, "payload_too_large",
+                                   f"request body is larger than {self.limit} bytes")
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await too_large(scope, receive, send)
+                return
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await too_large(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class ConcurrencyLimit:
+    """Beyond ``limit`` requests in flight, answer 503 with Retry-After instead of queueing
+    without bound (health probes are never refused)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.in_flight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in ("/healthz", "/readyz"):
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.limit:
+            response = error_response(503, "overloaded", "too many requests in flight; retry soon",
+                                      {"Retry-After": "1"})
+            await response(scope, receive, send)
+            return
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+
+class RequestId:
+    """Echo a sane ``X-Request-ID`` or mint one, on every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope.get("headers", [])).get(b"x-request-id", b"")
+        text = given.decode("latin-1") if given else ""
+        request_id = text if 0 < len(text) <= 100 and text.isalnum() else uuid.uuid4().hex
+
+        async def with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        await self.app(scope, receive, with_id)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from service.engine import open_engine
+
+        app.state.engine = None
+        app.state.not_ready = None
+        try:
+            app.state.engine = await asyncio.to_thread(open_engine, settings)
+        except PolicyQAError as exc:
+            app.state.not_ready = exc
+            log.error("index not loaded: %s", exc.message)
+        yield
+        app.state.engine = None
+
+    app = FastAPI(title="PolicyQA", version="0.1.0", lifespan=lifespan,
+                  description="Cited answers from Chinese government policy documents.",
+                  responses={422: {"description": "invalid request"},
+                             503: {"description": "not ready or overloaded"}})
+    app.state.settings = settings
+
+    @app.exception_handler(PolicyQAError)
+    async def _policyqa_error(request: Request, exc: PolicyQAError) -> JSONResponse:
+        headers = {"Retry-After": "1"} if exc.status == 503 else None
+        return error_response(exc.status, exc.code, exc.message, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+            problems.append(f"{where or 'body'}: {error.get('msg', 'invalid')}")
+        code = "malformed_json" if any(e.get("type") == "json_invalid" for e in exc.errors()) \
+            else "invalid_request"
+        status = 400 if code == "malformed_json" else 422
+        return error_response(status, code, "; ".join(problems)[:1000])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return error_response(500, "internal_error", "internal error")
+
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST"], allow_headers=["*"])
+    app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrency)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RequestId)  # outermost: every response, 413 and 503 included, carries it
+
+    from service.routes import router
+
+    app.include_router(router)
+    return app
+
+
+def require_engine(request: Request):  # type: ignore[no-untyped-def]
+    engine = getattr(request.app.state, "engine", None)
+    if engine is None:
+        reason = getattr(request.app.state, "not_ready", None)
+        raise NotReady(reason.message if reason else "the index is not loaded yet",
+                       code=getattr(reason, "code", "not_ready"))
+    return engine
