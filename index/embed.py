@@ -92,7 +92,9 @@ class SentenceTransformerEmbedder:
                 f"cannot load sentence-transformers model {model!r} offline: give the path of "
                 f"a local model directory ({exc.__class__.__name__})") from exc
         self.name = f"st:{Path(model).name if Path(model).exists() else model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(self._model, "get_embedding_dimension", None) \
+            or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension() or 0)
         self._lock = threading.Lock()
 
     def _encode(self, texts: list[str]) -> np.ndarray:

@@ -187,7 +187,10 @@ def compose(engine: Engine, question: str, hits: list[Hit], confidence: float,
         if not has:
             extra = [h for h in hits[:3] if h not in cited and any(
                 sentence_has_detail(s, detail, q_match) for s in sentences(h.clause.text_match))]
-            if extra and extra[0].score >= 0.7 * cited[0].score:
+            top_bm25 = max(h.bm25 for h in hits) or 1.0
+            name = engine.generation.index.manifest["embedder"]["name"]
+            if extra and _strength(extra[0], top_bm25, name) >= CITE_RATIO * _strength(
+                    cited[0], top_bm25, name):
                 cited = [extra[0]]
             else:
                 topic = _topic(q_match, cited[0])

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from corpus.models import Clause
+from index import store
+from index.build import build_index
+from index.embed import HashEmbedder, load_embedder
+from index.search import Filters, Searcher, diversify, load_index, rrf
+
+SEEDS = Path(__file__).resolve().parents[2] / "corpus" / "raw"
+
+
+@pytest.fixture()
+def small_corpus(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("关于支持企业发展的意见\n一、支持专精特新企业。给予奖励50万元。(责任单位:市工业和信息化局)\n"
+                                "二、支持技术改造。(责任单位:市科技局)\n", encoding="utf-8")
+    return docs
+
+
+def test_build_writes_a_versioned_generation_and_switches(tmp_path: Path, small_corpus: Path) -> None:
+    root = tmp_path / "index"
+    first = build_index([small_corpus], root, HashEmbedder(), "hash")
+    manifest = json.loads((root / "current" / "manifest.json").read_text())
+    assert manifest["format_version"] == store.FORMAT_VERSION
+    assert manifest["clause_count"] == first.clauses and manifest["embedder"]["dim"] == 64
+    lines = (root / "current" / "clauses.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == first.clauses and "专精特新" in lines[0]
+    second = build_index([small_corpus], root, HashEmbedder(), "hash")
+    assert second.embedded == 0, "unchanged clauses reuse their vectors"
+    assert (root / "current").resolve() == second.generation.resolve()
+    (small_corpus / "b.txt").write_text("新增文件\n一、新增条款内容。\n", encoding="utf-8")
+    third = build_index([small_corpus], root, HashEmbedder(), "hash")
+    assert third.embedded == 1
+
+
+def test_failed_build_leaves_previous_index_live(tmp_path: Path, small_corpus: Path) -> None:
+    root = tmp_path / "index"
+    build_index([small_corpus], root, HashEmbedder(), "hash")
+    before = load_index(root).generation
+
+    class Exploding(HashEmbedder):
+        def embed_passages(self, texts: list[str]) -> np.ndarray:
+            raise RuntimeError("model crashed")
+
+    (small_corpus / "c.txt").write_text("另一文件\n一、另一条款。\n", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        build_index([small_corpus], root, Exploding(), "hash")
+    assert load_index(root).generation == before
+    assert not list((root / "generations").glob("*.tmp"))
+
+
+@pytest.mark.parametrize("damage", ["truncate_faiss", "empty_faiss", "drop_clause", "manifest_dim"])
+def test_corrupt_index_is_refused(tmp_path: Path, small_corpus: Path, damage: str) -> None:
+    root = tmp_path / "index"
+    build_index([small_corpus], root, HashEmbedder(), "hash")
+    live = root / "current"
+    if damage == "truncate_faiss":
+        data = (live / "dense.faiss").read_bytes()
+        (live / "dense.faiss").write_bytes(data[: len(data) // 2])
+    elif damage == "empty_faiss":
+        (live / "dense.faiss").write_bytes(b"")
+    elif damage == "drop_clause":
+        lines = (live / "clauses.jsonl").read_text().splitlines()
+        (live / "clauses.jsonl").write_text("\n".join(lines[:-1]) + "\n")
+    else:
+        manifest = json.loads((live / "manifest.json").read_text())
+        manifest["embedder"]["dim"] = 384
+        (live / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(store.IndexCorrupt):
+        load_index(root)
+
+
+def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(store.IndexMissing, match="policyqa build"):
+        load_index(tmp_path / "nothing")
+
+
+def test_unknown_embedder_is_a_clear_error() -> None:
+    from index.embed import EmbedderUnavailable
+
+    with pytest.raises(EmbedderUnavailable, match="st:"):
+        load_embedder("no-such-model")
+
+
+def test_fusion_and_diversity_are_pure() -> None:
+    assert rrf([[1, 2], [2, 3]]) == pytest.approx({1: 1 / 61, 2: 1 / 62 + 1 / 61, 3: 1 / 62})
+    scores = {0: 1.0, 1: 0.99, 2: 0.95}
+    assert diversify([0, 1, 2], scores, ["a", "a", "b"], 2, decay=0.9) == [0, 2]
+    assert diversify([0, 1, 2], scores, ["a", "a", "b"], 2, decay=1.0) == [0, 1]
+
+
+def test_search_finds_clauses_across_scripts_and_filters(engine) -> None:  # type: ignore[no-untyped-def]
+    searcher: Searcher = engine.searcher
+    result = searcher.search("滨州集群清洁生产审核和绿色工厂建设", 5)
+    assert result.hits[0].clause.number_path == "二.(二).3"
+    assert result.hits[0].clause.text.startswith("3.推動集群綠色化轉型")  # original characters
+    by_office = searcher.search("负责哪些工作", 20, Filters(offices=("市科技局",)))
+    assert by_office.hits and all(any("市科技局" in o for o in h.clause.offices) for h in by_office.hits)
+    only_news = searcher.search("专精特新", 5, Filters(kinds=("news",)))
+    assert only_news.hits and {h.clause.kind for h in only_news.hits} == {"news"}
+    assert searcher.search("专精特新", 5, Filters(doc_ids=("nope",))).hits == []
+
+
+def test_confidence_separates_off_topic_questions(engine) -> None:  # type: ignore[no-untyped-def]
+    on = engine.searcher.search("滨州到2027年高新技术企业要达到多少家？", 5).confidence
+    off = engine.searcher.search("今天的天气怎么样，适合去爬山吗？", 5).confidence
+    assert on > off
+
+
+def test_embedder_is_thread_safe(engine) -> None:  # type: ignore[no-untyped-def]
+    embedder = engine.searcher.embedder
+    texts = [f"支持企业第{i}项政策" for i in range(8)]
+    expected = embedder.embed_queries(texts)
+    results: dict[int, np.ndarray] = {}
+
+    def work(i: int) -> None:
+        results[i] = embedder.embed_queries([texts[i % 8]])[0]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(32)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i, vector in results.items():
+        assert np.allclose(vector, expected[i % 8], atol=1e-5)
+
+
+def test_clause_json_round_trip(engine) -> None:  # type: ignore[no-untyped-def]
+    clause = engine.generation.index.clauses[5]
+    assert Clause.from_json(json.loads(json.dumps(clause.to_json()))) == clause
