@@ -94,8 +94,8 @@ def search(query: str, k: Annotated[int, typer.Option("-k", help="results")] = 5
            kind: Annotated[list[str] | None, typer.Option(help="only this document kind")] = None,
            as_json: JsonOpt = False) -> None:
     """Hybrid search (BM25 + dense) for clauses."""
-    from service.engine import open_engine
     from index.search import Filters
+    from service.engine import open_engine
 
     settings = Settings()
     if index:

@@ -1,0 +1,29 @@
+# PolicyQA service image: CPU only, non-root, default index built at image build time.
+FROM python:3.11-slim
+
+ENV PIP_NO_CACHE_DIR=1 PYTHONUNBUFFERED=1 \
+    POLICYQA_INDEX_DIR=/data/index POLICYQA_HOST=0.0.0.0 POLICYQA_PORT=8000 POLICYQA_WORKERS=2
+
+RUN apt-get update && apt-get install -y --no-install-recommends gcc curl \
+    && rm -rf /var/lib/apt/lists/*
+RUN useradd --create-home --uid 10001 policyqa
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY corpus corpus
+COPY index index
+COPY service service
+COPY eval eval
+COPY prompts prompts
+# CPU torch from the PyTorch CPU index, then the project with the sentence-transformers extra.
+RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
+    && pip install '.[st]'
+
+RUN mkdir -p /data && chown policyqa /data
+USER policyqa
+RUN policyqa build
+VOLUME ["/data"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
+    CMD curl -fsS http://127.0.0.1:8000/readyz || exit 1
+CMD ["sh", "-c", "policyqa serve --host \"$POLICYQA_HOST\" --port \"$POLICYQA_PORT\" --workers \"$POLICYQA_WORKERS\""]

@@ -1,0 +1,44 @@
+# Two commands for a fresh machine:  make serve   and   make test
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test install index eval lint bench clean
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null 2>&1 || { echo "need $(PY)"; exit 1; }
+	$(PY) -m venv $(VENV)
+
+# torch first, the CPU build (pip takes it from this machine's wheel cache); then the rest,
+# so sentence-transformers never pulls a CUDA build.
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[st,dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: $(STAMP)
+	$(BIN)/policyqa build
+
+serve: index
+	$(BIN)/policyqa serve --host 127.0.0.1 --port 8000
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/lint-imports
+
+eval: $(STAMP)
+	$(BIN)/policyqa build
+	$(BIN)/policyqa eval --gold eval/gold/dev.jsonl --baseline eval/baseline.json --json var/eval-dev.json
+	$(BIN)/policyqa build --corpus corpus/raw --corpus corpus/extra --index var/eval-index
+	$(BIN)/policyqa eval --gold eval/gold/extra.jsonl --index var/eval-index --baseline eval/baseline-extra.json --json var/eval-extra.json
+
+lint: $(STAMP)
+	$(BIN)/ruff check corpus index service eval tests
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf var
