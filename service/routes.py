@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from service.answer import answer_question, resolve_followup, to_filters
 from service.app import require_engine
 from service.engine import Engine
-from service.errors import BadRequest, Forbidden, NotFound, NotReady
+from service.errors import Forbidden, NotFound, NotReady
 from service.schemas import (
     AskIn,
     AskOut,
@@ -134,4 +134,4 @@ async def reload(request: Request,
     return {"status": "reloaded", "generation": generation.id}
 
 
-__all__ = ["router", "BadRequest"]
+__all__ = ["router"]
