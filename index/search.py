@@ -9,7 +9,7 @@ through the embedder's calibration to 0..1.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,16 +127,17 @@ def rrf(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
     return fused
 
 
-def diversify(ranked: list[int], scores: dict[int, float], doc_of: list[str], k: int,
+def diversify(ranked: list[int], scores: dict[int, float], doc_of: Mapping[int, str], k: int,
               decay: float = DOC_DECAY) -> list[int]:
     """Greedy top-k where each further clause of an already-chosen document counts ``decay``
     times less: questions that compare documents need each document's best clause near the
     top, and single-document questions lose little (their clauses still dominate)."""
     chosen: list[int] = []
     per_doc: dict[str, int] = {}
+    position = {item: n for n, item in enumerate(ranked)}
     pool = list(ranked[: max(k * 4, 20)])
     while pool and len(chosen) < k:
-        best = max(pool, key=lambda i: (scores[i] * decay ** per_doc.get(doc_of[i], 0), -ranked.index(i)))
+        best = max(pool, key=lambda i: (scores[i] * decay ** per_doc.get(doc_of[i], 0), -position[i]))
         pool.remove(best)
         chosen.append(best)
         per_doc[doc_of[best]] = per_doc.get(doc_of[best], 0) + 1
@@ -214,8 +215,8 @@ class Searcher:
         timing["search"] = (t2 - t1) * 1000
 
         fused = rrf([bm25_rank, dense_rank])
-        order = diversify(sorted(fused, key=lambda i: (-fused[i], i)), fused,
-                          [idx.clauses[i].doc_id for i in range(len(idx.clauses))], k)
+        ranked = sorted(fused, key=lambda i: (-fused[i], i))
+        order = diversify(ranked, fused, {i: idx.clauses[i].doc_id for i in ranked}, k)
         hits = []
         for rank, i in enumerate(order):
             if i not in best:  # lexical-only candidate: its cosine from the stored vectors
