@@ -40,6 +40,16 @@ _LEAD_OFFICE = re.compile(
 _OFFICE_SEPARATORS = "、，,；;"
 _OFFICE_TRIM = re.compile(r"(牵头|配合|等部门|等单位|等|按职责分工负责|分别负责|负责)$")
 
+# A list whose items are all this short is one clause (its heading plus the items): a
+# question about "the conditions" or "the materials" needs the whole list, and one-line items
+# carry too little text to be found on their own.
+SHORT_ITEM_CHARS = 100
+SHORT_LIST_CHARS = 600
+_ITEM_KINDS = {"arabic", "paren_arabic", "circled"}
+# The 主送 line of an official document ("各县(市、区)人民政府,市政府各部门,…:") names who
+# receives it; it answers no question and would otherwise match every office query.
+_ADDRESSEE = re.compile(r"^(?:各[^。；;]{1,40}[、,，])+[^。；;]*[:：]$")
+
 WINDOW_CHARS = 600  # e5-small reads ~0.7 tokens per Chinese character: 600 chars ≈ 420 tokens
 WINDOW_OVERLAP = 100
 
@@ -296,6 +306,21 @@ def _lift_lost_headings(node: _Node) -> None:
         i += 1
 
 
+def _fold_short_lists(node: _Node) -> None:
+    kids = node.children
+    if (node.kind not in {"root", "group", "para"} and len(kids) >= 2
+            and all(k.kind in _ITEM_KINDS and not k.children for k in kids)):
+        texts = ["\n".join(k.lines) for k in kids]
+        if (all(len(to_match(t)) <= SHORT_ITEM_CHARS for t in texts)
+                and sum(len(t) for t in texts) <= SHORT_LIST_CHARS):
+            node.lines += texts
+            node.flags += ["list"] + [f for k in kids for f in k.flags if f not in node.flags]
+            node.children = []
+            return
+    for kid in kids:
+        _fold_short_lists(kid)
+
+
 def split_clauses(doc_id: str, source_file: str, meta: DocumentMeta,
                   lines: list[BodyLine]) -> list[Clause]:
     builder = _TreeBuilder()
@@ -303,6 +328,7 @@ def split_clauses(doc_id: str, source_file: str, meta: DocumentMeta,
         builder.add(line)
     _fix_inferred(builder.root)
     _lift_lost_headings(builder.root)
+    _fold_short_lists(builder.root)
     clauses: list[Clause] = []
     used: set[str] = set()
 
@@ -321,12 +347,15 @@ def split_clauses(doc_id: str, source_file: str, meta: DocumentMeta,
                     clause_id = f"{clause_id}~{content_hash(text)[:6]}"
                 used.add(clause_id)
                 text_match = to_match(text)
+                flags = tuple(child.flags)
+                if child.kind == "para" and _ADDRESSEE.match(text_match):
+                    flags += ("addressees",)
                 clauses.append(Clause(
                     clause_id=clause_id, doc_id=doc_id, source_file=source_file,
                     title=meta.title, doc_number=meta.doc_number, date=meta.date,
                     kind=meta.kind, heading_path=tuple(child_titles or [title]),
                     number_path=number_path, text=text, text_match=text_match,
-                    offices=parse_offices(text_match), flags=tuple(child.flags),
+                    offices=parse_offices(text_match), flags=flags,
                     parts=windows(text_match), ordinal=len(clauses),
                 ))
             visit(child, child_labels, child_titles)

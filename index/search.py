@@ -20,10 +20,13 @@ from corpus.clean import to_match
 from corpus.models import Clause
 from index import bm25, dense, store
 from index.embed import Embedder
-from index.tokenize import tokenize
+from index.tokenize import places, tokenize
 
 RRF_K = 60
 DOC_DECAY = 0.9
+# A question that names a place (滨州, 山东) is about the documents issued for that place:
+# their clauses' fused scores count this much more (see ``named_documents``).
+PLACE_BOOST = 1.2
 CANDIDATES = 50
 # Cosine range of e5-small between clearly off-topic (lo) and clearly on-topic (hi) questions,
 # measured on the dev set; other embedders get a neutral range until calibrated.
@@ -69,6 +72,8 @@ class LoadedIndex:
     faiss_index: Any
     bm25_index: Any
     by_id: dict[str, int]
+    searchable: np.ndarray  # False for clauses that answer nothing (a document's 主送 line)
+    doc_places: dict[str, tuple[str, ...]]  # doc_id -> places named in its title and issuer
 
     @property
     def generation(self) -> str:
@@ -115,6 +120,9 @@ def load_index(root: Path, expect_embedder: str | None = None) -> LoadedIndex:
         passage_clause=np.array([p.clause for p in passages], dtype=np.int64),
         vectors=vectors, faiss_index=faiss_index, bm25_index=bm25_index,
         by_id={c.clause_id: i for i, c in enumerate(clauses)},
+        searchable=np.array(["addressees" not in c.flags for c in clauses], dtype=bool),
+        doc_places={d["doc_id"]: tuple(places(to_match(f"{d.get('title') or ''} {d.get('issuer') or ''}")))
+                    for d in manifest.get("documents", [])},
     )
 
 
@@ -142,6 +150,16 @@ def diversify(ranked: list[int], scores: dict[int, float], doc_of: Mapping[int, 
         chosen.append(best)
         per_doc[doc_of[best]] = per_doc.get(doc_of[best], 0) + 1
     return chosen
+
+
+def named_documents(index: LoadedIndex, q_match: str) -> set[str]:
+    """Documents whose title or issuer names a place the question names; empty when the question
+    names none, or names places every document shares (then the place does not discriminate)."""
+    asked = set(places(q_match))
+    if not asked:
+        return set()
+    named = {doc for doc, found in index.doc_places.items() if asked & set(found)}
+    return named if len(named) < len(index.doc_places) else set()
 
 
 def calibrate(similarity: float, embedder_name: str) -> float:
@@ -199,7 +217,8 @@ class Searcher:
             lexical = mask
         n_candidates = min(CANDIDATES, len(lexical))
         top = np.argpartition(-lexical, n_candidates - 1)[:n_candidates]
-        bm25_rank = [int(i) for i in top[np.argsort(-lexical[top])] if lexical[i] > 0]
+        bm25_rank = [int(i) for i in top[np.argsort(-lexical[top])]
+                     if lexical[i] > 0 and idx.searchable[i]]
 
         # Dense over passages, max-pooled to clauses
         allowed_rows = None
@@ -209,12 +228,17 @@ class Searcher:
         best: dict[int, float] = {}
         for score, row in zip(scores, rows, strict=True):
             clause = int(idx.passage_clause[row])
+            if not idx.searchable[clause]:
+                continue
             best[clause] = max(best.get(clause, -1.0), float(score))
         dense_rank = sorted(best, key=best.__getitem__, reverse=True)[:CANDIDATES]
         t2 = time.perf_counter()
         timing["search"] = (t2 - t1) * 1000
 
         fused = rrf([bm25_rank, dense_rank])
+        if named := named_documents(idx, q_match):
+            fused = {i: s * PLACE_BOOST if idx.clauses[i].doc_id in named else s
+                     for i, s in fused.items()}
         ranked = sorted(fused, key=lambda i: (-fused[i], i))
         order = diversify(ranked, fused, {i: idx.clauses[i].doc_id for i in ranked}, k)
         hits = []

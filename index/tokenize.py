@@ -46,3 +46,22 @@ def tokenize(text: str) -> list[str]:
         words = list(tokenizer.cut_for_search(text))  # type: ignore[attr-defined]
     stop = _stopwords()
     return [w.lower() for w in words if _WORD.search(w) and w not in stop and w.strip()]
+
+
+_PLACE_SUFFIX = re.compile(r"(?<=..)(?:省|市|自治区|区|县)$")
+
+
+def places(text: str) -> list[str]:
+    """Place names (jieba's ``ns`` tag) in matching-form text, without a trailing 省/市/区/县 so
+    that 滨州市 in a title and 滨州 in a question meet."""
+    import jieba.posseg
+
+    with _lock:
+        words = list(jieba.posseg.cut(text))
+    found: list[str] = []
+    for w in words:
+        if w.flag == "ns" and len(w.word) >= 2:
+            name = _PLACE_SUFFIX.sub("", w.word)
+            if name not in found:
+                found.append(name)
+    return found

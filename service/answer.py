@@ -15,8 +15,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from corpus.clean import to_match, to_simplified
+from corpus.models import Clause
 from index.search import Filters, Hit, calibrate
-from index.tokenize import tokenize
+from index.tokenize import places, tokenize
 from service.intent import Detail, asked_detail, classify, sentence_has_detail
 from service.schemas import AskOut, Citation, FiltersIn, clause_out, hit_out
 
@@ -87,6 +88,16 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
     return [s for s in found if s in chosen]
 
 
+def _is_list(clause: Clause) -> bool:
+    """A whole short list (申报条件, 申报材料 …) kept as one clause under its heading."""
+    return "list" in clause.flags and bool(_LIST_HEADING.search(to_match(clause.heading_path[-1])))
+
+
+def _list_lines(clause: Clause) -> list[str]:
+    heading, *items = [line.strip() for line in clause.text_match.splitlines() if line.strip()]
+    return [f"{heading.rstrip('：:')}：", *items]
+
+
 def _siblings(engine: Engine, hit: Hit, hits: list[Hit]) -> list[Hit]:
     """Items of the same list (1., 2., …) under a heading such as 申报条件 / 申报材料."""
     clause = hit.clause
@@ -113,8 +124,9 @@ def _choose_cited(hits: list[Hit], intent: str, embedder_name: str) -> list[Hit]
     if intent == "responsible_office":
         preferred = next((h for h in ranked[:3] if h.clause.offices), None)
     elif intent in ("eligibility", "process"):
-        preferred = next((h for h in ranked[:3] if len(h.clause.heading_path) > 1
-                          and _LIST_HEADING.search(to_match(h.clause.heading_path[-2]))), None)
+        preferred = next((h for h in ranked[:3] if _is_list(h.clause)), None) or next(
+            (h for h in ranked[:3] if len(h.clause.heading_path) > 1
+             and _LIST_HEADING.search(to_match(h.clause.heading_path[-2]))), None)
     if preferred is not None and preferred is not ranked[0]:
         ranked.remove(preferred)
         ranked.insert(0, preferred)
@@ -151,18 +163,10 @@ def _topic(q_match: str, hit: Hit) -> str:
 
 
 @lru_cache(maxsize=1)
-def _posseg() -> object:
-    import jieba.posseg
-
-    return jieba.posseg
-
-
 def unknown_places(q_match: str, corpus_text: str) -> list[str]:
     """Place names in the question that no indexed document mentions (深圳 when only 滨州 and
     山东 are indexed): a question about another jurisdiction is not answered by these documents."""
-    words = _posseg().cut(q_match)  # type: ignore[attr-defined]
-    return [w.word for w in words if w.flag == "ns" and len(w.word) >= 2
-            and w.word not in corpus_text]
+    return [name for name in places(q_match) if name not in corpus_text]
 
 
 def compose(engine: Engine, question: str, hits: list[Hit], confidence: float,
@@ -205,11 +209,16 @@ def compose(engine: Engine, question: str, hits: list[Hit], confidence: float,
             marks = "".join(f"[{i + 1}]" for i, h in enumerate(cited) if h.clause.offices)
             lines.append(f"责任单位：{'、'.join(offices)}{marks}。")
     if intent in ("eligibility", "process") and len(cited) > 1 and cited[0].clause.heading_path[:-1] \
+            and not _is_list(cited[0].clause) \
             and all(h.clause.heading_path[:-1] == cited[0].clause.heading_path[:-1]
                     for h in cited[: len(_siblings(engine, cited[0], hits))]):
         heading = to_match(cited[0].clause.heading_path[-2])
         lines.append(f"{heading}：")
     for i, hit in enumerate(cited, start=1):
+        if i == 1 and intent in ("eligibility", "process") and _is_list(hit.clause):
+            heading, *items = _list_lines(hit.clause)
+            lines += [heading] + [f"{item.rstrip('。；;')}[{i}]。" for item in items]
+            continue
         chosen = _best_sentences(hit, q_tokens, intent, detail, q_match,
                                  limit=2 if len(cited) <= 2 else 1)
         for sentence in chosen:

@@ -11,7 +11,7 @@ from corpus.models import Clause
 from index import store
 from index.build import build_index
 from index.embed import HashEmbedder, load_embedder
-from index.search import Filters, Searcher, diversify, load_index, rrf
+from index.search import Filters, Searcher, diversify, load_index, named_documents, rrf
 
 SEEDS = Path(__file__).resolve().parents[2] / "corpus" / "raw"
 
@@ -107,6 +107,19 @@ def test_search_finds_clauses_across_scripts_and_filters(engine) -> None:  # typ
     only_news = searcher.search("专精特新", 5, Filters(kinds=("news",)))
     assert only_news.hits and {h.clause.kind for h in only_news.hits} == {"news"}
     assert searcher.search("专精特新", 5, Filters(doc_ids=("nope",))).hits == []
+
+
+def test_a_named_place_prefers_that_places_documents(engine) -> None:  # type: ignore[no-untyped-def]
+    searcher: Searcher = engine.searcher
+    assert named_documents(searcher.index, "滨州每年推进多少个技术改造项目") == {"000_02d0f658efa8fe2c"}
+    assert named_documents(searcher.index, "每年推进多少个技术改造项目") == set()
+    hit = searcher.search("滨州每年要推进多少个500万元以上投资的重点技术改造项目？", 3).hits[0]
+    assert hit.clause.doc_id == "000_02d0f658efa8fe2c"
+
+
+def test_the_addressee_line_is_never_retrieved(engine) -> None:  # type: ignore[no-untyped-def]
+    hits = engine.searcher.search("各县市区人民政府、各市属开发区管委会、市政府各部门", 50).hits
+    assert hits and not any("addressees" in h.clause.flags for h in hits)
 
 
 def test_confidence_separates_off_topic_questions(engine) -> None:  # type: ignore[no-untyped-def]

@@ -24,7 +24,7 @@ def ask(client, question: str, **extra):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("question", "intent", "clause"), [
     ("滨州培养产业领军人才和技能工匠，牵头的是哪些部门？", "responsible_office", "二.(五).2"),
-    ("申报创新型产业集群建设试点需要具备哪些基本条件？", "eligibility", "附件.§1.一.1"),
+    ("申报创新型产业集群建设试点需要具备哪些基本条件？", "eligibility", "附件.§1.一"),
     ("到2027年滨州集群内高新技术企业要达到多少家？", "target_number", "二.(一).3"),
     ("滨州对集群企业上市和银行信贷对接有什么支持？", "support_measure", "二.(五).3"),
     ("滨政办字〔2024〕18号是哪个文件？", "document_lookup", None),

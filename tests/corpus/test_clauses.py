@@ -1,0 +1,33 @@
+"""Clause splitting on small hand-written documents: what a list, a heading and a 主送 line become."""
+
+from __future__ import annotations
+
+from corpus.clauses import BodyLine, split_clauses
+from corpus.models import DocumentMeta
+
+
+def _split(*lines: str):  # type: ignore[no-untyped-def]
+    return split_clauses("d", "d.txt", DocumentMeta(title="测试文件"), [BodyLine(t) for t in lines])
+
+
+def test_a_list_of_short_items_is_one_clause_with_its_heading() -> None:
+    clauses = _split("一、申报条件", "1. 在本市注册。", "2. 近三年无违法记录。", "3. 年营收不低于500万元。",
+                     "二、支持标准", "按投资额的10%给予奖励。")
+    assert [c.number_path for c in clauses] == ["一", "二"]
+    first = clauses[0]
+    assert first.text.splitlines() == ["一、申报条件", "1. 在本市注册。", "2. 近三年无违法记录。",
+                                       "3. 年营收不低于500万元。"]
+    assert first.heading_path == ("一、申报条件",)
+
+
+def test_long_items_stay_separate_clauses() -> None:
+    long_item = "支持企业开展技术改造，" * 12
+    clauses = _split("一、重点任务", f"1. {long_item}", "2. 加强人才引育。")
+    assert [c.number_path for c in clauses] == ["一.1", "一.2"]
+
+
+def test_the_addressee_line_is_flagged() -> None:
+    clauses = _split("各县(市、区)人民政府,各市属开发区管委会,市政府各部门:", "现将有关事项通知如下。",
+                     "一、总体要求", "坚持创新驱动。")
+    assert "addressees" in clauses[0].flags
+    assert "addressees" not in clauses[1].flags
