@@ -27,6 +27,7 @@ serve: index
 	$(BIN)/policyqa serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
+	scripts/ensure-chromium
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	$(BIN)/lint-imports
 

@@ -148,6 +148,28 @@ def to_match(text: str) -> str:
     return _INNER_SPACE.sub("", text)
 
 
+def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Where matching-form ``terms`` occur in original ``text``, as (start, end) offsets into
+    ``text``: a simplified query term found in a traditional clause, for highlighting."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        for out in to_simplified(unicodedata.normalize("NFKC", char)):
+            if not out.isspace():
+                folded.append(out)
+                origin.append(i)
+    haystack = "".join(folded)
+    spans: list[tuple[int, int]] = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        start = haystack.find(term)
+        while start >= 0 and term:
+            span = (origin[start], origin[start + len(term) - 1] + 1)
+            if not any(a < span[1] and span[0] < b for a, b in spans):
+                spans.append(span)
+            start = haystack.find(term, start + len(term))
+    return sorted(spans)
+
+
 def to_key(text: str) -> str:
     """Letters and digits only, as the gold sets' evidence quotes are normalised."""
     return "".join(c for c in to_match(text) if c.isalnum())

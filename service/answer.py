@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from corpus.clean import to_match, to_simplified
+from corpus.clean import find_spans, to_match, to_simplified
 from corpus.models import Clause
 from index.search import Filters, Hit, calibrate
 from index.tokenize import places, tokenize
@@ -272,7 +272,9 @@ def answer_question(engine: Engine, question: str, top_k: int | None = None,
             answer, mode = llm_answer, "llm"
     traditional = is_traditional(own)
     cited_ids = {h.clause.clause_id for h in draft.cited}
-    citations = [Citation(n=i, **clause_out(h.clause, round(h.score, 6), round(h.dense, 4)).model_dump())
+    terms = [t for t in tokenize(to_match(own)) if len(t) >= 2]
+    citations = [Citation(n=i, highlights=find_spans(h.clause.text, terms),
+                          **clause_out(h.clause, round(h.score, 6), round(h.dense, 4)).model_dump())
                  for i, h in enumerate(draft.cited, start=1)]
     offices = list(dict.fromkeys(o for h in draft.cited for o in h.clause.offices)) \
         if draft.answerable else []

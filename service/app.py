@@ -183,9 +183,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestId)  # outermost: every response, 413 and 503 included, carries it
 
+    from service import openai_compat, web
     from service.routes import router
 
     app.include_router(router)
+    app.include_router(openai_compat.router)
+    app.include_router(web.router)
     return app
 
 

@@ -87,6 +87,8 @@ class ClauseOut(BaseModel):
 
 class Citation(ClauseOut):
     n: int
+    highlights: list[tuple[int, int]] = Field(
+        default_factory=list, description="(start, end) offsets in text of the question's terms")
 
 
 class AskOut(BaseModel):
