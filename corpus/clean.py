@@ -154,10 +154,16 @@ def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     folded: list[str] = []
     origin: list[int] = []
     for i, char in enumerate(text):
-        for out in to_simplified(unicodedata.normalize("NFKC", char)):
-            if not out.isspace():
-                folded.append(out)
-                origin.append(i)
+        for out in unicodedata.normalize("NFKC", char):
+            folded.append(out)
+            origin.append(i)
+    joined = "".join(folded)
+    simplified = to_simplified(joined)
+    if len(simplified) != len(joined):  # a phrase conversion changed the length: go char by char
+        simplified = "".join(to_simplified(c) if len(to_simplified(c)) == 1 else c for c in joined)
+    keep = [n for n, c in enumerate(simplified) if not c.isspace()]
+    folded = [simplified[n] for n in keep]
+    origin = [origin[n] for n in keep]
     haystack = "".join(folded)
     spans: list[tuple[int, int]] = []
     for term in sorted(set(terms), key=len, reverse=True):

@@ -127,4 +127,53 @@ def eval_command(
     sys.stdout.flush()
 
 
+@app.command("bench")
+def bench_command(
+    index: Annotated[Path | None, typer.Option("--index")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json")] = None,
+    gold: Annotated[list[Path] | None, typer.Option("--gold", help="questions to time (repeatable)")] = None,
+    clients: Annotated[int, typer.Option(help="concurrent HTTP clients")] = 8,
+    scale: Annotated[str, typer.Option(help="synthetic index sizes, comma-separated; '' skips")] = "10000,100000,1000000",
+    build: Annotated[bool, typer.Option(help="time a fresh and an incremental build")] = True,
+) -> None:
+    """Latency and throughput against the floor (embedder + search), build speed, scale, memory."""
+    from eval import bench
+    from service.settings import Settings
+
+    index = index or Settings().index_dir
+    questions = list(dict.fromkeys(q.question for path in (gold or DEFAULT_GOLD) for q in load_gold(path)))
+    report: dict[str, Any] = {"machine": bench.machine(), "index": str(index)}
+    console.print(f"machine: {report['machine']}")
+    ask = report["ask"] = bench.ask_section(index, questions, clients)
+    floor = ask["floor"]
+    console.print(
+        f"floor p50 {floor['floor']['p50']} ms (embed {floor['embed']['p50']}, search "
+        f"{floor['search']['p50']}) · in-process /v1/ask p50 {ask['in_process']['p50']} ms · HTTP "
+        f"/v1/ask p50/p95/p99 {ask['http_single']['p50']}/{ask['http_single']['p95']}/"
+        f"{ask['http_single']['p99']} ms\n{clients} clients: p50/p95 {ask['http_concurrent']['p50']}/"
+        f"{ask['http_concurrent']['p95']} ms, {ask['throughput_rps']} req/s; embedder alone "
+        f"{ask['embedder_qps_at_clients']} q/s\nask_over_floor_p50 {ask['ask_over_floor_p50']} · "
+        f"throughput_over_floor {ask['throughput_over_floor']} · server RSS {ask['server_rss_mb']} MB")
+    if build:
+        extra = sorted(Path("corpus/extra").glob("*"))
+        report["build"] = bench.build_section([Path("corpus/raw")], extra[0] if extra else None)
+        console.print(f"build: {report['build']}")
+    sizes = [int(s) for s in scale.split(",") if s.strip()]
+    if sizes:
+        report["scale"] = bench.scale_section(sizes)
+        for row in report["scale"]:
+            console.print(f"scale {row['clauses']:>9,} ({row['index_type']}): search p50/p95 "
+                          f"{row['search']['p50']}/{row['search']['p95']} ms (dense p95 "
+                          f"{row['dense']['p95']}, bm25 p95 {row['bm25']['p95']}), memory "
+                          f"{row['dense_mb']}+{row['bm25_mb']} MB (RSS +{row['rss_growth_mb']}), built in {row['dense_build_s']}+{row['bm25_build_s']} s")
+    report["ask_over_floor_p50"] = ask["ask_over_floor_p50"]
+    report["throughput_over_floor"] = ask["throughput_over_floor"]
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+
+
 __all__ = ["app"]
+
+if __name__ == "__main__":
+    app()

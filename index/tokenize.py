@@ -41,11 +41,18 @@ def _tokenizer() -> object:
 def tokenize(text: str) -> list[str]:
     """Search-mode words (a long word also yields its dictionary sub-words), lower-cased,
     without punctuation and stop words."""
+    return list(_tokenize(text))
+
+
+# Answer composition tokenises the same clause sentences for many questions; jieba's DAG is
+# most of a query's non-embedding time, so results are cached (bounded).
+@lru_cache(maxsize=50_000)
+def _tokenize(text: str) -> tuple[str, ...]:
     tokenizer = _tokenizer()
     with _lock:  # jieba's lazy structures are not safe to build from several threads at once
         words = list(tokenizer.cut_for_search(text))  # type: ignore[attr-defined]
     stop = _stopwords()
-    return [w.lower() for w in words if _WORD.search(w) and w not in stop and w.strip()]
+    return tuple(w.lower() for w in words if _WORD.search(w) and w not in stop and w.strip())
 
 
 _PLACE_SUFFIX = re.compile(r"(?<=..)(?:省|市|自治区|区|县)$")
@@ -54,6 +61,11 @@ _PLACE_SUFFIX = re.compile(r"(?<=..)(?:省|市|自治区|区|县)$")
 def places(text: str) -> list[str]:
     """Place names (jieba's ``ns`` tag) in matching-form text, without a trailing 省/市/区/县 so
     that 滨州市 in a title and 滨州 in a question meet."""
+    return list(_places(text))
+
+
+@lru_cache(maxsize=10_000)
+def _places(text: str) -> tuple[str, ...]:
     import jieba.posseg
 
     with _lock:
@@ -64,4 +76,4 @@ def places(text: str) -> list[str]:
             name = _PLACE_SUFFIX.sub("", w.word)
             if name not in found:
                 found.append(name)
-    return found
+    return tuple(found)

@@ -47,3 +47,11 @@ def test_cleaning_is_idempotent_on_arbitrary_unicode(text: str) -> None:
 def test_cleaning_is_idempotent_on_pinyin_like_text(text: str) -> None:
     once = clean_text(text)
     assert clean_text(once) == once
+
+
+def test_simplified_terms_are_found_in_traditional_text() -> None:
+    from corpus.clean import find_spans
+
+    text = "對重點產業 新上的工業類項目，固定資產投資1000 萬元"
+    spans = find_spans(text, ["重点产业", "1000万元", "不存在"])
+    assert [text[a:b] for a, b in spans] == ["重點產業", "1000 萬元"]

@@ -1,0 +1,249 @@
+"""``policyqa bench``: how fast answering is, measured against its floor in the same run.
+
+The floor of one question is what answering cannot avoid: the embedder's time for the query
+plus the FAISS and BM25 search. Every figure comes from distinct gold questions (no query cache
+exists, so every run is uncached). Sections:
+
+- ask: /v1/ask in-process and over HTTP (a ``policyqa serve`` subprocess on 127.0.0.1), one
+  client and ``concurrency`` clients; throughput at that concurrency, and the embedder's own
+  queries/s at the same concurrency;
+- build: clauses/s of a fresh build (embedding included) and an incremental rebuild after one
+  document is added;
+- scale: search latency (BM25 + dense, no query embedding) over synthetic indexes of random unit
+  vectors and random token lists, built with the same choices as a real build, and their memory;
+- memory: resident memory of the serving process.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eval.metrics import percentile
+
+
+def _stats(ms: Sequence[float]) -> dict[str, float]:
+    return {"n": len(ms), "p50": round(percentile(ms, 0.5), 2), "p95": round(percentile(ms, 0.95), 2),
+            "p99": round(percentile(ms, 0.99), 2), "mean": round(float(np.mean(ms)) if ms else 0.0, 2)}
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def _rss_mb(pid: int | None = None) -> float:
+    import psutil
+
+    return round(psutil.Process(pid or os.getpid()).memory_info().rss / 2**20, 1)
+
+
+def _concurrently(questions: Sequence[str], clients: int, call: Callable[[str], None]) -> tuple[list[float], float]:
+    """Each question once, ``clients`` at a time: (latencies ms, requests per second)."""
+    start = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        latencies = list(pool.map(lambda q: _timed(lambda: call(q)), questions))
+    return latencies, len(questions) / (time.perf_counter() - start)
+
+
+def floor(engine: Any, questions: Sequence[str]) -> dict[str, Any]:
+    """Embedding + FAISS + BM25 per question, the same calls the searcher makes."""
+    from corpus.clean import to_match
+    from index import bm25, dense
+    from index.tokenize import tokenize
+
+    searcher = engine.searcher
+    embed_ms, search_ms, total = [], [], []
+    for q in questions:
+        t0 = time.perf_counter()
+        vector = searcher.embed_query(q)
+        t1 = time.perf_counter()
+        bm25.scores(searcher.index.bm25_index, tokenize(to_match(q)))
+        dense.search(searcher.index.faiss_index, vector, 100)
+        t2 = time.perf_counter()
+        embed_ms.append((t1 - t0) * 1000)
+        search_ms.append((t2 - t1) * 1000)
+        total.append((t2 - t0) * 1000)
+    return {"embed": _stats(embed_ms), "search": _stats(search_ms), "floor": _stats(total)}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serve(index: Path) -> tuple[subprocess.Popen[bytes], str]:
+    import httpx
+
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "eval.cli", "serve", "--index", str(index), "--host", "127.0.0.1",
+         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"policyqa serve exited with {process.returncode}")
+        try:
+            if httpx.get(url + "/readyz", timeout=1).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("policyqa serve did not become ready in 120 s")
+
+
+def ask_section(index: Path, questions: Sequence[str], clients: int) -> dict[str, Any]:
+    import httpx
+
+    from service.answer import answer_question
+    from service.engine import open_engine
+    from service.settings import Settings
+
+    engine = open_engine(Settings(index_dir=index))
+    answer_question(engine, questions[0])  # warm: jieba, first-call allocations
+    result: dict[str, Any] = {"questions": len(questions), "clients": clients}
+    result["floor"] = floor(engine, questions)
+    result["in_process"] = _stats([_timed(lambda q=q: answer_question(engine, q)) for q in questions])
+    embedder = engine.searcher.embedder
+    _, embed_qps = _concurrently(questions, clients, lambda q: embedder.embed_queries([q]))
+    result["embedder_qps_at_clients"] = round(embed_qps, 2)
+
+    process, url = _serve(index)
+    try:
+        def post(client: httpx.Client, q: str) -> None:
+            response = client.post(url + "/v1/ask", json={"question": q}, timeout=60)
+            response.raise_for_status()
+
+        with httpx.Client() as client:
+            post(client, questions[0])
+            result["http_single"] = _stats([_timed(lambda q=q: post(client, q)) for q in questions])
+        result["server_rss_mb_idle"] = _rss_mb(process.pid)
+        with httpx.Client(limits=httpx.Limits(max_connections=clients)) as shared:
+            latencies, rps = _concurrently(list(questions) * 2, clients, lambda q: post(shared, q))
+        result["http_concurrent"] = _stats(latencies)
+        result["throughput_rps"] = round(rps, 2)
+        result["server_rss_mb"] = _rss_mb(process.pid)
+    finally:
+        process.terminate()
+        process.wait(30)
+    result["ask_over_floor_p50"] = round(result["http_single"]["p50"] / result["floor"]["floor"]["p50"], 3)
+    result["in_process_over_floor_p50"] = round(
+        result["in_process"]["p50"] / result["floor"]["floor"]["p50"], 3)
+    result["throughput_over_floor"] = round(rps / embed_qps, 3)
+    return result
+
+
+def build_section(corpus: Sequence[Path], added: Path | None) -> dict[str, Any]:
+    from index.build import build_index
+    from index.embed import DEFAULT_EMBEDDER, load_embedder
+
+    embedder = load_embedder(DEFAULT_EMBEDDER)
+    with tempfile.TemporaryDirectory(prefix="policyqa-bench-") as tmp:
+        root = Path(tmp) / "index"
+        docs = Path(tmp) / "docs"
+        docs.mkdir()
+        for path in corpus:
+            for file in sorted(path.iterdir()) if path.is_dir() else [path]:
+                if file.is_file():
+                    shutil.copy(file, docs / file.name)
+        start = time.perf_counter()
+        first = build_index([docs], root, embedder, DEFAULT_EMBEDDER)
+        fresh_s = time.perf_counter() - start
+        result: dict[str, Any] = {
+            "clauses": first.clauses, "passages": first.passages, "fresh_s": round(fresh_s, 2),
+            "clauses_per_s": round(first.clauses / fresh_s, 2)}
+        start = time.perf_counter()
+        again = build_index([docs], root, embedder, DEFAULT_EMBEDDER)
+        result["unchanged_rebuild_s"] = round(time.perf_counter() - start, 2)
+        result["unchanged_embedded"] = again.embedded
+        if added is not None:
+            shutil.copy(added, docs / added.name)
+            start = time.perf_counter()
+            grown = build_index([docs], root, embedder, DEFAULT_EMBEDDER)
+            result["add_one_document_s"] = round(time.perf_counter() - start, 2)
+            result["add_one_document_embedded"] = grown.embedded
+    return result
+
+
+def scale_section(sizes: Sequence[int], queries: int = 50, dim: int = 384,
+                  seed: int = 7) -> list[dict[str, Any]]:
+    """Synthetic: random unit vectors and random token lists (Zipf-like vocabulary), not real
+    text; it measures search cost and memory at size, not quality."""
+    from index import bm25, dense
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for n in sizes:
+        gc.collect()
+        before = _rss_mb()
+        vectors = rng.standard_normal((n, dim), dtype=np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        start = time.perf_counter()
+        index = dense.build(vectors)
+        dense_build_s = time.perf_counter() - start
+        if hasattr(index, "hnsw"):
+            index.hnsw.efSearch = dense.HNSW_EF_SEARCH
+        del vectors
+        vocab = [f"w{i}" for i in range(50_000)]
+        weights = 1.0 / np.arange(1, len(vocab) + 1)
+        weights /= weights.sum()
+        token_ids = rng.choice(len(vocab), size=(n, 40), p=weights)
+        start = time.perf_counter()
+        retriever = bm25.build([[vocab[t] for t in row] for row in token_ids])
+        bm25_build_s = time.perf_counter() - start
+        del token_ids
+        gc.collect()
+        after = _rss_mb()
+        probe = rng.standard_normal((queries, dim), dtype=np.float32)
+        probe /= np.linalg.norm(probe, axis=1, keepdims=True)
+        query_tokens = [[vocab[t] for t in rng.choice(2000, size=6)] for _ in range(queries)]
+        dense_ms, bm25_ms, both_ms = [], [], []
+        for vector, tokens in zip(probe, query_tokens, strict=True):
+            t0 = time.perf_counter()
+            dense.search(index, vector, 100)
+            t1 = time.perf_counter()
+            lexical = bm25.scores(retriever, tokens)
+            np.argpartition(-lexical, 50)[:50]
+            t2 = time.perf_counter()
+            dense_ms.append((t1 - t0) * 1000)
+            bm25_ms.append((t2 - t1) * 1000)
+            both_ms.append((t2 - t0) * 1000)
+        import faiss
+
+        dense_mb = faiss.serialize_index(index).nbytes / 2**20
+        bm25_mb = sum(getattr(a, "nbytes", 0) for a in retriever.scores.values()) / 2**20
+        rows.append({"clauses": n, "index_type": "hnsw" if hasattr(index, "hnsw") else "flat",
+                     "dense_mb": round(dense_mb, 1), "bm25_mb": round(bm25_mb, 1),
+                     "dense_build_s": round(dense_build_s, 1), "bm25_build_s": round(bm25_build_s, 1),
+                     "rss_growth_mb": round(after - before, 1), "dense": _stats(dense_ms),
+                     "bm25": _stats(bm25_ms), "search": _stats(both_ms)})
+        del index, retriever
+    return rows
+
+
+def machine() -> dict[str, Any]:
+    import platform
+
+    import psutil
+
+    return {"cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "processor": platform.processor() or platform.machine(), "python": platform.python_version()}
+
+
+__all__ = ["ask_section", "build_section", "floor", "machine", "scale_section"]
