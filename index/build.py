@@ -113,6 +113,7 @@ def build_index(corpus_paths: Sequence[Path | str], root: Path, embedder: Embedd
     for start in range(0, len(todo), EMBED_BATCH):
         batch = todo[start : start + EMBED_BATCH]
         vectors[batch] = embedder.embed_passages([texts[i] for i in batch])
+        store.crash_point("embedding")
         if progress:
             progress(min(start + EMBED_BATCH, len(todo)), len(todo))
 
@@ -123,6 +124,7 @@ def build_index(corpus_paths: Sequence[Path | str], root: Path, embedder: Embedd
         store.write_json(staged / "passages.json", [[p.clause, p.text_hash] for p in passages])
         np.save(staged / "vectors.npy", vectors)
         dense.save(dense.build(vectors), staged / "dense.faiss")
+        store.crash_point("write")
         bm25.save(bm25.build([tokenize(lexical_text(c)) for c in clauses]), staged / "bm25")
         store.write_json(staged / "manifest.json", {
             "format_version": store.FORMAT_VERSION,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,12 +81,22 @@ def staging_dir(root: Path, generation: str) -> Path:
     return path
 
 
+def crash_point(name: str) -> None:
+    """Hook for the crash-safety tests: with ``POLICYQA_CRASH_AT=<name>`` the build announces
+    the point on stderr and waits there to be killed (``embedding``, ``write``, ``switch``)."""
+    if os.environ.get("POLICYQA_CRASH_AT") == name:
+        sys.stderr.write(f"policyqa: crash point {name}\n")
+        sys.stderr.flush()
+        time.sleep(3600)
+
+
 def publish(root: Path, staged: Path) -> Path:
     """Make ``staged`` the live generation: fsync, rename, switch ``current`` atomically."""
     fsync_tree(staged)
     final = staged.with_name(staged.name.removesuffix(".tmp"))
     os.rename(staged, final)
     fsync_dir(final.parent)
+    crash_point("switch")
     link_tmp = root / f".current.{os.getpid()}.tmp"
     if link_tmp.is_symlink() or link_tmp.exists():
         link_tmp.unlink()
@@ -103,6 +114,8 @@ def cleanup(root: Path, keep: int = KEEP_GENERATIONS) -> None:
     live = current_path(root)
     for leftover in generations.glob("*.tmp"):
         shutil.rmtree(leftover, ignore_errors=True)
+    for link in root.glob(".current.*.tmp"):  # a switch interrupted between symlink and replace
+        link.unlink(missing_ok=True)
     done = sorted((p for p in generations.iterdir() if p.is_dir()), key=lambda p: p.name)
     for old in done[:-keep]:
         if live is None or old.resolve() != live.resolve():

@@ -128,8 +128,9 @@ async def reload(request: Request,
             generation = request.app.state.engine.generation
         else:
             generation = await asyncio.to_thread(engine.reload)
-    except IndexError_ as exc:
-        raise NotReady(f"reload failed, still serving the previous index: {exc}",
+    except (IndexError_, NotReady) as exc:
+        detail = exc.message if isinstance(exc, NotReady) else str(exc)
+        raise NotReady(f"reload failed, still serving the previous index: {detail}",
                        code=exc.code) from exc
     return {"status": "reloaded", "generation": generation.id}
 
