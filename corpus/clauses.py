@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from corpus.clean import to_match
+from corpus.injection import instruction_sentences
 from corpus.models import Clause, DocumentMeta, content_hash
 
 _CN_NUM = "一二三四五六七八九十百零〇"
@@ -350,6 +351,8 @@ def split_clauses(doc_id: str, source_file: str, meta: DocumentMeta,
                 flags = tuple(child.flags)
                 if child.kind == "para" and _ADDRESSEE.match(text_match):
                     flags += ("addressees",)
+                if instruction_sentences(text_match):
+                    flags += ("instructions_to_model",)
                 clauses.append(Clause(
                     clause_id=clause_id, doc_id=doc_id, source_file=source_file,
                     title=meta.title, doc_number=meta.doc_number, date=meta.date,

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from corpus.clean import find_spans, to_match, to_simplified
+from corpus.injection import instruction_sentences
 from corpus.models import Clause
 from index.search import Filters, Hit, calibrate
 from index.tokenize import places, tokenize
@@ -67,7 +68,8 @@ def _overlap(sentence: str, q_tokens: set[str]) -> float:
 
 def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | None,
                     q_match: str, limit: int = 2) -> list[str]:
-    found = sentences(hit.clause.text_match)
+    # A sentence addressed to a model (corpus.injection) is never quoted as an answer.
+    found = [s for s in sentences(hit.clause.text_match) if not instruction_sentences(s)]
     if not found:
         return []
     # The heading-only first sentence ("1.建设高水平创新载体。") says little on its own.

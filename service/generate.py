@@ -2,7 +2,8 @@
 
 Owns the prompt (prompts/answer.txt, with named placeholders), the call (httpx, with a
 timeout) and the grounding check of what comes back: every sentence must cite an existing
-clause number and every number in it must appear in a cited clause. Any failure returns
+clause number and every number in it must appear in a cited clause (never in a sentence of it
+that addresses a model: see corpus.injection). Any failure returns
 ``None`` with a warning, and the caller keeps the extractive answer.
 """
 
@@ -15,12 +16,14 @@ from pathlib import Path
 import httpx
 
 from corpus.clean import to_match
+from corpus.injection import without_instructions
 from index.search import Hit
 from service.settings import PROJECT_ROOT, Settings
 
 PROMPT_PATH = PROJECT_ROOT / "prompts" / "answer.txt"
 _CITE = re.compile(r"\[(\d+)\]")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# A quantity with its magnitude: "1亿" must not pass because "10" appears in the clause.
+_QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:万亿|亿|万|千)?")
 _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
 
 
@@ -32,8 +35,13 @@ def prompt_hash(path: Path = PROMPT_PATH) -> str:
     return hashlib.sha1(path.read_bytes()).hexdigest()[:12]
 
 
+def _readable(hit: Hit) -> str:
+    """What the model may read of a clause: its text without sentences addressed to a model."""
+    return without_instructions(hit.clause.text_match)
+
+
 def build_prompt(question: str, cited: list[Hit]) -> str:
-    clauses = "\n".join(f"[{i}] 《{h.clause.title or ''}》{' > '.join(h.clause.heading_path)}：{h.clause.text}"
+    clauses = "\n".join(f"[{i}] 《{h.clause.title or ''}》{' > '.join(h.clause.heading_path)}：{_readable(h)}"
                         for i, h in enumerate(cited, start=1))
     return prompt_template().format(clauses=clauses, question=question)
 
@@ -49,9 +57,9 @@ def check_grounding(answer: str, cited: list[Hit]) -> tuple[str | None, list[str
         if not numbers or any(n < 1 or n > len(cited) for n in numbers):
             dropped += 1
             continue
-        sources = "".join(cited[n - 1].clause.text_match for n in numbers)
+        sources = "".join(_readable(cited[n - 1]) for n in numbers)
         body = _CITE.sub("", to_match(sentence))
-        if any(num not in sources for num in _NUMBER.findall(body)):
+        if not set(_QUANTITY.findall(body)) <= set(_QUANTITY.findall(sources)):
             dropped += 1
             continue
         kept.append(sentence)
