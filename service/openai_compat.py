@@ -30,7 +30,7 @@ MODEL = "policyqa"
 router = APIRouter()
 EngineDep = Annotated[Engine, Depends(require_engine)]
 ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorOut}, 413: {"model": ErrorOut}, 422: {"model": ErrorOut},
+    400: {"model": ErrorOut}, 404: {"model": ErrorOut}, 413: {"model": ErrorOut}, 422: {"model": ErrorOut},
     503: {"model": ErrorOut}}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -20,8 +21,17 @@ class FiltersIn(BaseModel):
         default_factory=list, max_length=4)
 
 
+# The constraints _check_text enforces, stated in the OpenAPI schema (validation stays in
+# _check_text so that its messages name the limit).
+# "Not blank": Python's and JSON Schema's (ECMA) \s differ on U+001C–001F, U+0085 and U+FEFF,
+# so the pattern names them and both sides read it alike.
+NON_BLANK = r"[^\s\u001c-\u001f\u0085\ufeff]"
+TEXT_SCHEMA = {"minLength": 1, "maxLength": MAX_QUESTION_CHARS, "pattern": NON_BLANK}
+_NON_BLANK = re.compile(NON_BLANK)
+
+
 def _check_text(value: str) -> str:
-    if not value.strip():
+    if not _NON_BLANK.search(value):
         raise ValueError("must not be empty or only whitespace")
     if len(value) > MAX_QUESTION_CHARS:
         raise ValueError(f"is longer than the limit of {MAX_QUESTION_CHARS} characters")
@@ -31,7 +41,8 @@ def _check_text(value: str) -> str:
 class AskIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(description=f"1–{MAX_QUESTION_CHARS} characters")
+    question: str = Field(description=f"1–{MAX_QUESTION_CHARS} characters",
+                          json_schema_extra=TEXT_SCHEMA)
     top_k: int = Field(default=5, ge=1, le=20)
     filters: FiltersIn = Field(default_factory=FiltersIn)
 
@@ -62,7 +73,7 @@ class ChatIn(BaseModel):
 class SearchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    query: str
+    query: str = Field(json_schema_extra=TEXT_SCHEMA)
     top_k: int = Field(default=10, ge=1, le=50)
     filters: FiltersIn = Field(default_factory=FiltersIn)
 
