@@ -16,8 +16,9 @@ COPY service service
 COPY eval eval
 COPY prompts prompts
 # CPU torch from the PyTorch CPU index, then the project with the sentence-transformers extra.
+# Editable, so that the default corpus (corpus/raw) and prompts/ resolve under /app.
 RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
-    && pip install '.[st]'
+    && pip install -e '.[st]'
 
 RUN mkdir -p /data && chown policyqa /data
 USER policyqa

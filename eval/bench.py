@@ -197,8 +197,6 @@ def scale_section(sizes: Sequence[int], queries: int = 50, dim: int = 384,
         start = time.perf_counter()
         index = dense.build(vectors)
         dense_build_s = time.perf_counter() - start
-        if hasattr(index, "hnsw"):
-            index.hnsw.efSearch = dense.HNSW_EF_SEARCH
         del vectors
         vocab = [f"w{i}" for i in range(50_000)]
         weights = 1.0 / np.arange(1, len(vocab) + 1)
@@ -228,7 +226,7 @@ def scale_section(sizes: Sequence[int], queries: int = 50, dim: int = 384,
 
         dense_mb = faiss.serialize_index(index).nbytes / 2**20
         bm25_mb = sum(getattr(a, "nbytes", 0) for a in retriever.scores.values()) / 2**20
-        rows.append({"clauses": n, "index_type": "hnsw" if hasattr(index, "hnsw") else "flat",
+        rows.append({"clauses": n, "index_type": dense.index_type(n),
                      "dense_mb": round(dense_mb, 1), "bm25_mb": round(bm25_mb, 1),
                      "dense_build_s": round(dense_build_s, 1), "bm25_build_s": round(bm25_build_s, 1),
                      "rss_growth_mb": round(after - before, 1), "dense": _stats(dense_ms),

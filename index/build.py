@@ -141,7 +141,7 @@ def build_index(corpus_paths: Sequence[Path | str], root: Path, embedder: Embedd
             } for d in corpus.documents],
             "skipped": [{"path": s.path, "reason": s.reason} for s in corpus.skipped],
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "index_type": "flat" if len(passages) <= dense.EXACT_LIMIT else "hnsw",
+            "index_type": dense.index_type(len(passages)),
             "versions": _versions(),
         })
         final = store.publish(root, staged)

@@ -8,6 +8,7 @@ through the embedder's calibration to 0..1.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,10 @@ DOC_DECAY = 0.9
 # A question that names a place (滨州, 山东) is about the documents issued for that place:
 # their clauses' fused scores count this much more (see ``named_documents``).
 PLACE_BOOST = 1.2
+# A question that compares documents ("滨州和山东分别…", "几个文件里…") needs each document's
+# best clause near the top: its further clauses from one document count this much less.
+COMPARE_DECAY = 0.6
+_COMPARISON = re.compile(r"分别|各是|各自|各有|各为|几个文件|哪些文件|各个文件|各文件|对比|比较|异同|区别|不同之处")
 CANDIDATES = 50
 # Cosine range of e5-small between clearly off-topic (lo) and clearly on-topic (hi) questions,
 # measured on the dev set; other embedders get a neutral range until calibrated.
@@ -224,7 +229,10 @@ class Searcher:
         allowed_rows = None
         if allowed is not None:
             allowed_rows = np.flatnonzero(np.isin(idx.passage_clause, allowed))
-        scores, rows = dense.search(idx.faiss_index, vector, CANDIDATES * 2, allowed_rows)
+        if allowed_rows is not None and len(allowed_rows) <= dense.EXACT_LIMIT:
+            scores, rows = dense.exact(idx.vectors, allowed_rows, vector, CANDIDATES * 2)
+        else:
+            scores, rows = dense.search(idx.faiss_index, vector, CANDIDATES * 2, allowed_rows)
         best: dict[int, float] = {}
         for score, row in zip(scores, rows, strict=True):
             clause = int(idx.passage_clause[row])
@@ -236,11 +244,14 @@ class Searcher:
         timing["search"] = (t2 - t1) * 1000
 
         fused = rrf([bm25_rank, dense_rank])
-        if named := named_documents(idx, q_match):
+        named = named_documents(idx, q_match)
+        if named:
             fused = {i: s * PLACE_BOOST if idx.clauses[i].doc_id in named else s
                      for i, s in fused.items()}
         ranked = sorted(fused, key=lambda i: (-fused[i], i))
-        order = diversify(ranked, fused, {i: idx.clauses[i].doc_id for i in ranked}, k)
+        compares = bool(_COMPARISON.search(q_match)) or len(named) >= 2
+        order = diversify(ranked, fused, {i: idx.clauses[i].doc_id for i in ranked}, k,
+                          COMPARE_DECAY if compares else DOC_DECAY)
         hits = []
         for rank, i in enumerate(order):
             if i not in best:  # lexical-only candidate: its cosine from the stored vectors

@@ -15,7 +15,7 @@ INTENTS = ("responsible_office", "eligibility", "support_measure", "target_numbe
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("document_lookup", re.compile(r"文号|哪个文件|什么文件|哪份文件|原文|发文|全文|文件名")),
     ("responsible_office", re.compile(
-        r"谁负责|哪个部门|哪些部门|哪个单位|哪些单位|责任单位|责任部门|牵头|负责部门|谁来管|谁在管|哪家单位|归哪|由谁|找谁")),
+        r"谁负责|哪个部门|哪些部门|哪个单位|哪些单位|责任单位|责任部门|牵头|负责部门|谁来管|谁在管|谁管|哪家单位|归哪|归谁|由谁|找谁")),
     ("eligibility", re.compile(r"条件|资格|能否|能不能|可以申请|可不可以|符合|门槛|要求.*申报|申报.*要求|哪些材料|什么材料")),
     ("process", re.compile(r"流程|程序|怎么申请|如何申请|怎么办理|步骤|怎么兑现|分阶段|几个阶段|怎么报")),
     ("target_number", re.compile(r"目标|到20\d\d年|多少|几个|几家|数量|规模|比例|多大")),
@@ -64,11 +64,15 @@ def asked_detail(question_match: str) -> Detail | None:
 def sentence_has_detail(sentence: str, detail: Detail, question_match: str) -> bool:
     """Whether a (matching-form) sentence states the asked detail."""
     if detail.name == "amount":
-        if not MONEY.search(sentence):
-            return False
-        # "投资500万元以上的项目" states an amount, but not of a subsidy: when the question asks
-        # how much support is given, the amount must stand with a support word.
-        return not SUPPORT_WORDS.search(question_match) or bool(SUPPORT_WORDS.search(sentence))
+        amounts = list(MONEY.finditer(sentence))
+        if not SUPPORT_WORDS.search(question_match):
+            return bool(amounts)
+        amounts += PERCENT.finditer(sentence)  # "按应奖励额的30%…奖励" answers "给多少" too
+        # "投资500万元以上的项目" and "年产值不少于50亿元的企业" state amounts, but conditions, not
+        # support: when the question asks how much support is given, the amount must stand
+        # next to a support word (给予…奖励50万元, 最高补贴200万元, 50万元奖励) or be a share of it.
+        return any(SUPPORT_WORDS.search(sentence[max(0, m.start() - 12):m.start()])
+                   or SUPPORT_WORDS.search(sentence[m.end():m.end() + 4]) for m in amounts)
     if detail.name == "rate":
         return bool(PERCENT.search(sentence))
     if detail.name == "date":

@@ -23,6 +23,12 @@ SKIP = {"/v1/admin/reload"}
 CHAT = {"/v1/chat", "/v1/chat/completions"}
 
 
+def _validator(base: str, excluded: list):  # type: ignore[no-untyped-def, type-arg]
+    def validate(case) -> None:  # type: ignore[no-untyped-def]
+        case.call_and_validate(base_url=base, excluded_checks=excluded)
+    return validate
+
+
 def _has_input(operation) -> bool:  # type: ignore[no-untyped-def]
     return bool(operation.body or operation.path_parameters or operation.query)
 
@@ -37,12 +43,9 @@ def test_api_conforms_to_its_schema(settings, mode: GenerationMode) -> None:  # 
                 continue
             excluded = [positive_data_acceptance] if operation.path in CHAT else []
 
-            @hsettings(max_examples=15, deadline=None, database=None,
-                       suppress_health_check=list(HealthCheck))
-            @given(case=operation.as_strategy(generation_mode=mode))
-            def check(case) -> None:  # type: ignore[no-untyped-def]
-                case.call_and_validate(base_url=base, excluded_checks=excluded)
-
+            check = hsettings(max_examples=15, deadline=None, database=None,
+                              suppress_health_check=list(HealthCheck))(
+                given(case=operation.as_strategy(generation_mode=mode))(_validator(base, excluded)))
             try:
                 check()
             except Unsatisfiable:
