@@ -151,6 +151,22 @@ def to_match(text: str) -> str:
 def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Where matching-form ``terms`` occur in original ``text``, as (start, end) offsets into
     ``text``: a simplified query term found in a traditional clause, for highlighting."""
+    haystack, origin = _folded_with_offsets(text)
+    spans: list[tuple[int, int]] = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        start = haystack.find(term)
+        while start >= 0 and term:
+            span = (origin[start], origin[start + len(term) - 1] + 1)
+            if not any(a < span[1] and span[0] < b for a, b in spans):
+                spans.append(span)
+            start = haystack.find(term, start + len(term))
+    return sorted(spans)
+
+
+@lru_cache(maxsize=20_000)
+def _folded_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
+    """``text`` in matching form without spaces, and for each character its offset in ``text``
+    (cached: the same clauses are highlighted for many questions)."""
     folded: list[str] = []
     origin: list[int] = []
     for i, char in enumerate(text):
@@ -162,18 +178,7 @@ def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     if len(simplified) != len(joined):  # a phrase conversion changed the length: go char by char
         simplified = "".join(to_simplified(c) if len(to_simplified(c)) == 1 else c for c in joined)
     keep = [n for n, c in enumerate(simplified) if not c.isspace()]
-    folded = [simplified[n] for n in keep]
-    origin = [origin[n] for n in keep]
-    haystack = "".join(folded)
-    spans: list[tuple[int, int]] = []
-    for term in sorted(set(terms), key=len, reverse=True):
-        start = haystack.find(term)
-        while start >= 0 and term:
-            span = (origin[start], origin[start + len(term) - 1] + 1)
-            if not any(a < span[1] and span[0] < b for a, b in spans):
-                spans.append(span)
-            start = haystack.find(term, start + len(term))
-    return sorted(spans)
+    return "".join(simplified[n] for n in keep), tuple(origin[n] for n in keep)
 
 
 def to_key(text: str) -> str:

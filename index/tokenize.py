@@ -79,7 +79,7 @@ def _places(text: str) -> tuple[str, ...]:
     import jieba.posseg
 
     with _lock:
-        words = list(jieba.posseg.cut(text))
+        words = list(jieba.posseg.cut(text, HMM=False))  # the dictionary knows place names; HMM costs 2 ms
     found: list[str] = []
     for w in words:
         if w.flag == "ns" and len(w.word) >= 2:
