@@ -24,7 +24,7 @@ from service.answer import answer_question, resolve_followup
 from service.app import require_engine
 from service.engine import Engine
 from service.errors import NotFound
-from service.schemas import MAX_QUESTION_CHARS, AskOut, Citation, ErrorOut, FiltersIn
+from service.schemas import AskOut, Citation, ErrorOut, FiltersIn, check_last_turn
 
 MODEL = "policyqa"
 router = APIRouter()
@@ -67,13 +67,7 @@ class CompletionIn(BaseModel):
     @field_validator("messages")
     @classmethod
     def _last_is_user(cls, messages: list[OpenAIMessage]) -> list[OpenAIMessage]:
-        if messages[-1].role != "user":
-            raise ValueError("the last message must come from the user")
-        text = messages[-1].text()
-        if not text.strip():
-            raise ValueError("the last user message has no text")
-        if len(text) > MAX_QUESTION_CHARS:
-            raise ValueError(f"the last user message is longer than {MAX_QUESTION_CHARS} characters")
+        check_last_turn(messages[-1].role, messages[-1].text())
         return messages
 
 

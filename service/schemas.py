@@ -38,6 +38,13 @@ def _check_text(value: str) -> str:
     return value
 
 
+def check_last_turn(role: str, text: str) -> None:
+    """A conversation must end with the user's question, itself a valid question."""
+    if role != "user":
+        raise ValueError("the last message must come from the user")
+    _check_text(text)
+
+
 class AskIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -64,9 +71,7 @@ class ChatIn(BaseModel):
     @field_validator("messages")
     @classmethod
     def _last_is_user(cls, messages: list[Message]) -> list[Message]:
-        if messages[-1].role != "user":
-            raise ValueError("the last message must come from the user")
-        _check_text(messages[-1].content)
+        check_last_turn(messages[-1].role, messages[-1].content)
         return messages
 
 

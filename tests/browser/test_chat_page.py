@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.servers import served
 
 pytestmark = pytest.mark.browser
 
@@ -23,24 +22,10 @@ CHROMEDRIVER = os.environ.get("POLICYQA_CHROMEDRIVER", "/usr/bin/chromedriver")
 
 @pytest.fixture(scope="module")
 def base_url(settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    import uvicorn
-
     from service.app import create_app
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with served(create_app(settings)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from index.build import build_index
 from index.embed import HashEmbedder, load_embedder
 from service.app import create_app
 from service.settings import Settings
-from tests.reliability.conftest import served
+from tests.servers import served
 
 pytestmark = pytest.mark.reliability
 ROOT = Path(__file__).resolve().parents[2]

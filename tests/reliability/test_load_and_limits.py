@@ -18,7 +18,7 @@ import pytest
 from eval.metrics import percentile
 from service.app import create_app
 from service.settings import Settings
-from tests.reliability.conftest import free_port, served
+from tests.servers import free_port, served
 
 pytestmark = pytest.mark.reliability
 ROOT = Path(__file__).resolve().parents[2]

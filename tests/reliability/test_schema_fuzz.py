@@ -13,7 +13,7 @@ from schemathesis.checks import positive_data_acceptance
 from schemathesis.generation import GenerationMode
 
 from service.app import create_app
-from tests.reliability.conftest import served
+from tests.servers import served
 
 pytestmark = pytest.mark.reliability
 # The admin route is exercised by the secrets tests (a fuzzed token-less call is a plain 403).
