@@ -215,7 +215,34 @@ class Searcher:
         if allowed is not None and len(allowed) == 0:
             return SearchResult([], 0.0, q_match, idx.generation, timing)
 
-        # BM25 over clauses
+        bm25_rank, lexical, best = self._candidates(q_match, vector, filters, allowed)
+        dense_rank = sorted(best, key=best.__getitem__, reverse=True)[:CANDIDATES]
+        t2 = time.perf_counter()
+        timing["search"] = (t2 - t1) * 1000
+
+        fused = rrf([bm25_rank, dense_rank])
+        named = named_documents(idx, q_match)
+        if named:
+            fused = {i: s * PLACE_BOOST if idx.clauses[i].doc_id in named else s
+                     for i, s in fused.items()}
+        ranked = sorted(fused, key=lambda i: (-fused[i], i))
+        compares = bool(_COMPARISON.search(q_match)) or len(named) >= 2
+        order = diversify(ranked, fused, {i: idx.clauses[i].doc_id for i in ranked}, k,
+                          COMPARE_DECAY if compares else DOC_DECAY)
+        hits = []
+        missing = [i for i in order if i not in best]  # lexical-only candidates
+        best.update(self._cosines(missing, vector))
+        for rank, i in enumerate(order):
+            hits.append(Hit(idx.clauses[i], fused[i], best.get(i, 0.0),
+                            float(max(lexical.get(i, 0.0), 0.0)), rank))
+        top_dense = max(best.values()) if best else 0.0
+        confidence = calibrate(top_dense, idx.manifest["embedder"]["name"])
+        return SearchResult(hits, confidence, q_match, idx.generation, timing)
+
+    def _candidates(self, q_match: str, vector: np.ndarray, filters: Filters,
+                    allowed: np.ndarray | None) -> tuple[list[int], dict[int, float], dict[int, float]]:
+        """(BM25 ranking of clause rows, their BM25 scores, best cosine per dense candidate)."""
+        idx = self.index
         with self._lock:
             lexical = bm25.scores(idx.bm25_index, tokenize(q_match))
         if allowed is not None:
@@ -241,28 +268,13 @@ class Searcher:
             if not idx.searchable[clause]:
                 continue
             best[clause] = max(best.get(clause, -1.0), float(score))
-        dense_rank = sorted(best, key=best.__getitem__, reverse=True)[:CANDIDATES]
-        t2 = time.perf_counter()
-        timing["search"] = (t2 - t1) * 1000
+        return bm25_rank, {i: float(lexical[i]) for i in bm25_rank}, best
 
-        fused = rrf([bm25_rank, dense_rank])
-        named = named_documents(idx, q_match)
-        if named:
-            fused = {i: s * PLACE_BOOST if idx.clauses[i].doc_id in named else s
-                     for i, s in fused.items()}
-        ranked = sorted(fused, key=lambda i: (-fused[i], i))
-        compares = bool(_COMPARISON.search(q_match)) or len(named) >= 2
-        order = diversify(ranked, fused, {i: idx.clauses[i].doc_id for i in ranked}, k,
-                          COMPARE_DECAY if compares else DOC_DECAY)
-        hits = []
-        for rank, i in enumerate(order):
-            if i not in best:  # lexical-only candidate: its cosine from the stored vectors
-                rows_i = np.flatnonzero(idx.passage_clause == i)
-                best[i] = float(np.max(idx.vectors[rows_i] @ vector))
-            hits.append(Hit(idx.clauses[i], fused[i], best[i], float(max(lexical[i], 0.0)), rank))
-        top_dense = max(best.values()) if best else 0.0
-        confidence = calibrate(top_dense, idx.manifest["embedder"]["name"])
-        return SearchResult(hits, confidence, q_match, idx.generation, timing)
+    def _cosines(self, clauses: list[int], vector: np.ndarray) -> dict[int, float]:
+        """The best cosine of each clause's passages, from the stored vectors."""
+        idx = self.index
+        return {i: float(np.max(idx.vectors[np.flatnonzero(idx.passage_clause == i)] @ vector))
+                for i in clauses}
 
     def neighbours(self, clause_id: str) -> tuple[str | None, str | None]:
         i = self.index.by_id[clause_id]
