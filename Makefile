@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install index eval lint bench clean
+.PHONY: serve test install index eval eval-milvus lint bench clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "need $(PY)"; exit 1; }
@@ -15,7 +15,7 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[st,dev]'
+	$(BIN)/pip install -q -e '.[st,dev,milvus]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -36,6 +36,13 @@ eval: $(STAMP)
 	$(BIN)/policyqa eval --gold eval/gold/dev.jsonl --baseline eval/baseline.json --json var/eval-dev.json
 	$(BIN)/policyqa build --corpus corpus/raw --corpus corpus/extra --index var/eval-index
 	$(BIN)/policyqa eval --gold eval/gold/extra.jsonl --index var/eval-index --baseline eval/baseline-extra.json --json var/eval-extra.json
+
+# The same gold sets through the Milvus backend (Milvus Lite files under var/), for comparison.
+eval-milvus: $(STAMP)
+	POLICYQA_BACKEND=milvus POLICYQA_MILVUS_URI=var/milvus.db $(BIN)/policyqa build
+	POLICYQA_BACKEND=milvus POLICYQA_MILVUS_URI=var/milvus.db $(BIN)/policyqa eval --gold eval/gold/dev.jsonl --json var/eval-dev-milvus.json
+	POLICYQA_BACKEND=milvus POLICYQA_MILVUS_URI=var/milvus-eval.db $(BIN)/policyqa build --corpus corpus/raw --corpus corpus/extra
+	POLICYQA_BACKEND=milvus POLICYQA_MILVUS_URI=var/milvus-eval.db $(BIN)/policyqa eval --gold eval/gold/extra.jsonl --json var/eval-extra-milvus.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check corpus index service eval tests

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +55,7 @@ def lexical_text(clause: Clause) -> str:
     return " ".join([*(to_match(h) for h in clause.heading_path[:-1]), clause.text_match])
 
 
-def _hash(embedder_name: str, text: str) -> str:
+def text_hash(embedder_name: str, text: str) -> str:
     return hashlib.sha1(f"{embedder_name}\n{text}".encode()).hexdigest()[:16]
 
 
@@ -85,6 +86,29 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def manifest_for(generation: str, corpus: Corpus, embedder: Embedder, embedder_spec: str,
+                 passages: int) -> dict[str, Any]:
+    """What a generation records about itself (the same for every backend)."""
+    return {
+        "format_version": store.FORMAT_VERSION,
+        "generation": generation,
+        "embedder": {"name": embedder.name, "spec": embedder_spec, "dim": embedder.dim},
+        "clause_count": len(corpus.clauses),
+        "vector_count": passages,
+        "documents": [{
+            "doc_id": d.document.doc_id, "source_file": d.document.source_file,
+            "sha1": d.document.sha1, "title": d.meta.title, "issuer": d.meta.issuer,
+            "doc_number": d.meta.doc_number, "date_issued": d.meta.date_issued,
+            "date_published": d.meta.date_published, "source": d.meta.source,
+            "kind": d.meta.kind, "clauses": len(d.clauses),
+        } for d in corpus.documents],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in corpus.skipped],
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "index_type": dense.index_type(passages),
+        "versions": _versions(),
+    }
+
+
 def build_index(corpus_paths: Sequence[Path | str], root: Path, embedder: Embedder,
                 embedder_spec: str, progress: Progress | None = None,
                 corpus: Corpus | None = None) -> BuildReport:
@@ -101,7 +125,7 @@ def build_index(corpus_paths: Sequence[Path | str], root: Path, embedder: Embedd
     texts: list[str] = []
     for row, clause in enumerate(clauses):
         for text in passage_texts(clause):
-            passages.append(store.Passage(row, _hash(embedder.name, text)))
+            passages.append(store.Passage(row, text_hash(embedder.name, text)))
             texts.append(text)
 
     cache = _previous_vectors(root, embedder)
@@ -126,24 +150,8 @@ def build_index(corpus_paths: Sequence[Path | str], root: Path, embedder: Embedd
         dense.save(dense.build(vectors), staged / "dense.faiss")
         store.crash_point("write")
         bm25.save(bm25.build([tokenize(lexical_text(c)) for c in clauses]), staged / "bm25")
-        store.write_json(staged / "manifest.json", {
-            "format_version": store.FORMAT_VERSION,
-            "generation": generation,
-            "embedder": {"name": embedder.name, "spec": embedder_spec, "dim": embedder.dim},
-            "clause_count": len(clauses),
-            "vector_count": len(passages),
-            "documents": [{
-                "doc_id": d.document.doc_id, "source_file": d.document.source_file,
-                "sha1": d.document.sha1, "title": d.meta.title, "issuer": d.meta.issuer,
-                "doc_number": d.meta.doc_number, "date_issued": d.meta.date_issued,
-                "date_published": d.meta.date_published, "source": d.meta.source,
-                "kind": d.meta.kind, "clauses": len(d.clauses),
-            } for d in corpus.documents],
-            "skipped": [{"path": s.path, "reason": s.reason} for s in corpus.skipped],
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "index_type": dense.index_type(len(passages)),
-            "versions": _versions(),
-        })
+        store.write_json(staged / "manifest.json",
+                         manifest_for(generation, corpus, embedder, embedder_spec, len(passages)))
         final = store.publish(root, staged)
     except BaseException:
         # Leave the live generation untouched; the half-written one goes now or next build.

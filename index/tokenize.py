@@ -51,13 +51,13 @@ def tokenize(text: str) -> list[str]:
 _ADMIN_LEVELS = re.compile(r"([县区市])\(([县区市])、([县区市])\)|([县区市])、([县区市])\(([县区市])\)")
 
 
-def _fold_admin_levels(text: str) -> str:
+def fold_admin_levels(text: str) -> str:
     return _ADMIN_LEVELS.sub(lambda m: "".join(g for g in m.groups() if g), text)
 
 
 @lru_cache(maxsize=50_000)
 def _tokenize(text: str) -> tuple[str, ...]:
-    text = _fold_admin_levels(text)
+    text = fold_admin_levels(text)
     tokenizer = _tokenizer()
     with _lock:  # jieba's lazy structures are not safe to build from several threads at once
         words = list(tokenizer.cut_for_search(text))  # type: ignore[attr-defined]

@@ -60,8 +60,11 @@ def corpus(paths: Annotated[list[Path] | None, typer.Argument(help="files or dir
 @app.command()
 def build(corpus_paths: Annotated[list[Path] | None, typer.Option("--corpus", help="corpus file or directory (repeatable)")] = None,
           index: IndexOpt = None,
-          embedder: Annotated[str | None, typer.Option(help="e5-small | st:<model dir>")] = None) -> None:
-    """Build a new index generation and switch to it atomically."""
+          embedder: Annotated[str | None, typer.Option(help="e5-small | st:<model dir>")] = None,
+          in_place: Annotated[bool, typer.Option(
+              "--in-place", help="milvus: upsert changed and delete removed clauses in the live "
+                                 "collection instead of building a new one")] = False) -> None:
+    """Build a new index generation and switch to it atomically (POLICYQA_BACKEND picks the engine)."""
     from index.build import build_index
     from index.embed import load_embedder
 
@@ -69,6 +72,21 @@ def build(corpus_paths: Annotated[list[Path] | None, typer.Option("--corpus", he
     spec = embedder or settings.embedder
     try:
         model = load_embedder(spec)
+        if settings.backend == "milvus":
+            from index.milvus import MilvusIndex
+
+            milvus = MilvusIndex(settings.milvus_uri)
+            paths = corpus_paths or settings.corpus_dirs
+            if in_place:
+                counts = milvus.sync(paths, model, spec)
+                console.print(f"synced {milvus.live()}: {counts['upserted']} passages upserted "
+                              f"({counts['embedded']} embedded), {counts['deleted']} deleted")
+                return
+            report = milvus.build(paths, model, spec)
+            console.print(f"built Milvus collection {report.generation.name}: {report.documents} "
+                          f"documents, {report.clauses} clauses, {report.passages} passages "
+                          f"({report.embedded} embedded), {report.seconds:.1f} s")
+            return
         with Progress(TextColumn("embedding"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True) as bar:
             task = bar.add_task("embed", total=None)

@@ -63,10 +63,10 @@ class Engine:
     def reload(self) -> Generation:
         """Load the newest generation; on any failure keep serving the current one."""
         with self._lock:
-            index = load_index(self.settings.index_dir)
+            index = load_live(self.settings)
             if index.generation == self._generation.id:
                 return self._generation
-            generation = Generation(index, Searcher(index, self._embedder_for(index)))
+            generation = Generation(index, searcher_for(self.settings, index, self._embedder_for(index)))
             self._generation = generation
             return generation
 
@@ -76,11 +76,34 @@ class Engine:
         return answer_question(self, question, **kwargs)  # type: ignore[arg-type]
 
 
+def load_live(settings: Settings) -> LoadedIndex:
+    """The live generation of the configured backend."""
+    if settings.backend == "milvus":
+        from index.milvus import MilvusIndex
+        from index.store import IndexError_, IndexMissing
+
+        try:
+            return MilvusIndex(settings.milvus_uri).load()
+        except IndexError_:
+            raise
+        except Exception as exc:  # the client's own errors: unreachable, refused, timed out
+            raise IndexMissing(f"Milvus at {settings.milvus_uri} cannot be read: {exc}") from exc
+    return load_index(settings.index_dir)
+
+
+def searcher_for(settings: Settings, index: LoadedIndex, embedder: Embedder) -> Searcher:
+    if settings.backend == "milvus":
+        from index.milvus import MilvusIndex, MilvusSearcher
+
+        return MilvusSearcher(index, embedder, MilvusIndex(settings.milvus_uri))
+    return Searcher(index, embedder)
+
+
 def open_engine(settings: Settings) -> Engine:
     from index.store import IndexError_
 
     try:
-        index = load_index(settings.index_dir)
+        index = load_live(settings)
         info = index.manifest["embedder"]
         embedder = load_embedder(info.get("spec") or info["name"])
     except IndexError_ as exc:
@@ -88,4 +111,4 @@ def open_engine(settings: Settings) -> Engine:
     if embedder.dim != info["dim"]:
         raise NotReady(f"embedder dimension {embedder.dim} ≠ index {info['dim']}",
                        code="index_corrupt")
-    return Engine(settings, Generation(index, Searcher(index, embedder)))
+    return Engine(settings, Generation(index, searcher_for(settings, index, embedder)))

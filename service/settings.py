@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,6 +15,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="POLICYQA_", extra="ignore")
 
     index_dir: Path = PROJECT_ROOT / "var" / "index"
+    # faiss: generations under index_dir. milvus: a collection in milvus_uri (a Milvus Lite
+    # file for one machine, http://host:19530 for a server or cluster).
+    backend: Literal["faiss", "milvus"] = "faiss"
+    milvus_uri: str = str(PROJECT_ROOT / "var" / "milvus.db")
     corpus_dirs: list[Path] = Field(default_factory=lambda: [PROJECT_ROOT / "corpus" / "raw"])
     embedder: str = "e5-small"
     host: str = "127.0.0.1"
