@@ -251,7 +251,7 @@ def milvus_scale_section(sizes: Sequence[int], queries: int = 30, dim: int = 384
     """The same synthetic rows in Milvus Lite (the collection schema of a real build: IVF_FLAT
     past 50k vectors, BM25 over the chinese analyzer): search = dense + BM25 requests, the two
     calls the Milvus searcher makes per question."""
-    from index.milvus import _create_collection, client_for
+    from index.milvus import client_for, create_collection
 
     rng = np.random.default_rng(seed)
     rows_out = []
@@ -263,7 +263,7 @@ def milvus_scale_section(sizes: Sequence[int], queries: int = 30, dim: int = 384
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
             words = [f"词{i}" for i in range(5000)]
             start = time.perf_counter()
-            _create_collection(client, name, dim, n)
+            create_collection(client, name, dim, n)
             for lo in range(0, n, 2000):
                 client.insert(name, [{
                     "pk": f"c{i}#0", "clause_id": f"c{i}", "part": 0, "doc_id": f"d{i % 1000}",

@@ -127,6 +127,11 @@ def eval_command(
     sys.stdout.flush()
 
 
+def _sizes(text: str) -> list[int]:
+    """'10000,100000' → [10000, 100000]; '' → []."""
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
 @app.command("bench")
 def bench_command(
     index: Annotated[Path | None, typer.Option("--index")] = None,
@@ -159,7 +164,7 @@ def bench_command(
         extra = sorted(Path("corpus/extra").glob("*"))
         report["build"] = bench.build_section([Path("corpus/raw")], extra[0] if extra else None)
         console.print(f"build: {report['build']}")
-    sizes = [int(s) for s in scale.split(",") if s.strip()]
+    sizes = _sizes(scale)
     if sizes:
         report["scale"] = bench.scale_section(sizes)
         for row in report["scale"]:
@@ -167,7 +172,7 @@ def bench_command(
                           f"{row['search']['p50']}/{row['search']['p95']} ms (dense p95 "
                           f"{row['dense']['p95']}, bm25 p95 {row['bm25']['p95']}), memory "
                           f"{row['dense_mb']}+{row['bm25_mb']} MB (RSS +{row['rss_growth_mb']}), built in {row['dense_build_s']}+{row['bm25_build_s']} s")
-    milvus_sizes = [int(s) for s in milvus_scale.split(",") if s.strip()]
+    milvus_sizes = _sizes(milvus_scale)
     if milvus_sizes:
         report["milvus_scale"] = bench.milvus_scale_section(milvus_sizes)
         for row in report["milvus_scale"]:

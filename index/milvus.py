@@ -35,6 +35,7 @@ from corpus.ingest import Corpus, ingest_paths
 from corpus.models import Clause
 from index import dense, store
 from index.build import (
+    EMBED_BATCH,
     BuildReport,
     EmptyCorpus,
     lexical_text,
@@ -43,8 +44,8 @@ from index.build import (
     text_hash,
 )
 from index.embed import Embedder
-from index.search import CANDIDATES, Filters, LoadedIndex, Searcher
-from index.tokenize import fold_admin_levels, places
+from index.search import CANDIDATES, Filters, LoadedIndex, Searcher, is_searchable
+from index.tokenize import fold_admin_levels
 
 META = "policyqa_meta"
 ALIAS = "policyqa_live"
@@ -86,7 +87,7 @@ def _ensure_meta(client: Any) -> None:
     client.load_collection(META)
 
 
-def _create_collection(client: Any, name: str, dim: int, rows: int) -> None:
+def create_collection(client: Any, name: str, dim: int, rows: int) -> None:
     from pymilvus import DataType, Function, FunctionType
 
     schema = client.create_schema(auto_id=False)
@@ -122,7 +123,7 @@ def _rows(clause: Clause, vectors: list[np.ndarray], hashes: list[str]) -> list[
     return [{
         "pk": f"{clause.clause_id}#{n}", "clause_id": clause.clause_id, "part": n,
         "doc_id": clause.doc_id, "source_file": clause.source_file, "kind": clause.kind,
-        "offices": offices, "searchable": "addressees" not in clause.flags,
+        "offices": offices, "searchable": is_searchable(clause),
         "text_hash": hashes[n], "text": _bm25_text(clause) if n == 0 else "",
         "dense": vectors[n].tolist(), "clause_json": clause_json,
     } for n in range(len(vectors))]
@@ -199,16 +200,20 @@ class MilvusIndex:
                 self.client.drop_collection(old)
 
     # --- vectors of the live collection, by content hash --------------------------------
-    def _live_vectors(self, embedder: Embedder) -> dict[str, np.ndarray]:
+    def _live_passages(self, embedder: Embedder) -> tuple[dict[str, str], dict[str, np.ndarray]]:
+        """One scan of the live collection: passage id → text hash, and text hash → vector
+        (vectors only when the live collection was built with this embedder)."""
         live = self.live()
         if live is None:
-            return {}
-        if self.manifest(live)["embedder"]["name"] != embedder.name:
-            return {}
-        found: dict[str, np.ndarray] = {}
-        for row in self._scan(live, ["text_hash", "dense"]):
-            found[row["text_hash"]] = np.asarray(row["dense"], dtype=np.float32)
-        return found
+            return {}, {}
+        same = self.manifest(live)["embedder"]["name"] == embedder.name
+        hashes: dict[str, str] = {}
+        vectors: dict[str, np.ndarray] = {}
+        for row in self._scan(live, ["pk", "text_hash", "dense"] if same else ["pk", "text_hash"]):
+            hashes[row["pk"]] = row["text_hash"]
+            if same:
+                vectors[row["text_hash"]] = np.asarray(row["dense"], dtype=np.float32)
+        return hashes, vectors
 
     def _scan(self, collection: str, fields: list[str], expr: str = "") -> list[dict[str, Any]]:
         iterator = self.client.query_iterator(collection, batch_size=1000, filter=expr,
@@ -220,14 +225,21 @@ class MilvusIndex:
         return rows
 
     @staticmethod
-    def _embed(embedder: Embedder, texts: list[str], hashes: list[str],
-               cache: dict[str, np.ndarray]) -> tuple[list[np.ndarray], int]:
-        todo = [i for i, h in enumerate(hashes) if h not in cache]
-        fresh = embedder.embed_passages([texts[i] for i in todo]) if todo else np.zeros((0, 0))
-        vectors = [cache.get(h) for h in hashes]
-        for j, i in enumerate(todo):
-            vectors[i] = fresh[j]
-        return [v for v in vectors if v is not None], len(todo)
+    def _rows_for(embedder: Embedder, clauses: list[Clause],
+                  cache: dict[str, np.ndarray]) -> tuple[list[dict[str, Any]], int]:
+        """The rows of these clauses' passages; passages whose text hash is not in ``cache``
+        are embedded, in batches. Returns (rows, passages embedded)."""
+        plan = [(c, passage_texts(c)) for c in clauses]
+        hashed = [(c, texts, [text_hash(embedder.name, t) for t in texts]) for c, texts in plan]
+        todo = {h: t for _, texts, hashes in hashed for t, h in zip(texts, hashes, strict=True)
+                if h not in cache}
+        pending = list(todo.items())
+        for start in range(0, len(pending), EMBED_BATCH):
+            batch = pending[start:start + EMBED_BATCH]
+            for (h, _), vector in zip(batch, embedder.embed_passages([t for _, t in batch]), strict=True):
+                cache[h] = vector
+        rows = [row for c, _, hashes in hashed for row in _rows(c, [cache[h] for h in hashes], hashes)]
+        return rows, len(todo)
 
     # --- build and sync -----------------------------------------------------------------
     def build(self, corpus_paths: Sequence[Path | str], embedder: Embedder, spec: str,
@@ -236,19 +248,12 @@ class MilvusIndex:
         corpus = corpus if corpus is not None else ingest_paths(corpus_paths)
         if not corpus.clauses:
             raise EmptyCorpus(f"no document could be read from {list(map(str, corpus_paths))}")
-        cache = self._live_vectors(embedder)
+        _, cache = self._live_passages(embedder)
         generation = store.new_generation_id()
         name = PREFIX + generation.replace("-", "_")
-        rows: list[dict[str, Any]] = []
-        embedded = passages = 0
-        for clause in corpus.clauses:
-            texts = passage_texts(clause)
-            hashes = [text_hash(embedder.name, t) for t in texts]
-            vectors, fresh = self._embed(embedder, texts, hashes, cache)
-            embedded += fresh
-            passages += len(texts)
-            rows += _rows(clause, vectors, hashes)
-        _create_collection(self.client, name, embedder.dim, len(rows))
+        rows, embedded = self._rows_for(embedder, corpus.clauses, cache)
+        passages = len(rows)
+        create_collection(self.client, name, embedder.dim, len(rows))
         try:
             for start in range(0, len(rows), BATCH):
                 self.client.insert(name, rows[start:start + BATCH])
@@ -275,22 +280,18 @@ class MilvusIndex:
         corpus = ingest_paths(corpus_paths)
         if not corpus.clauses:
             raise EmptyCorpus(f"no document could be read from {list(map(str, corpus_paths))}")
-        existing = {row["pk"]: row["text_hash"] for row in self._scan(live, ["pk", "text_hash"])}
-        cache = self._live_vectors(embedder)
-        upserts: list[dict[str, Any]] = []
+        existing, cache = self._live_passages(embedder)
+        changed: list[Clause] = []
         wanted: set[str] = set()
-        embedded = passages = 0
+        passages = 0
         for clause in corpus.clauses:
-            texts = passage_texts(clause)
-            hashes = [text_hash(embedder.name, t) for t in texts]
-            passages += len(texts)
-            pks = [f"{clause.clause_id}#{n}" for n in range(len(texts))]
+            hashes = [text_hash(embedder.name, t) for t in passage_texts(clause)]
+            passages += len(hashes)
+            pks = [f"{clause.clause_id}#{n}" for n in range(len(hashes))]
             wanted.update(pks)
-            if all(existing.get(pk) == h for pk, h in zip(pks, hashes, strict=True)):
-                continue
-            vectors, fresh = self._embed(embedder, texts, hashes, cache)
-            embedded += fresh
-            upserts += _rows(clause, vectors, hashes)
+            if any(existing.get(pk) != h for pk, h in zip(pks, hashes, strict=True)):
+                changed.append(clause)
+        upserts, embedded = self._rows_for(embedder, changed, cache)
         removed = [pk for pk in existing if pk not in wanted]
         for start in range(0, len(upserts), BATCH):
             self.client.upsert(live, upserts[start:start + BATCH])
@@ -325,10 +326,6 @@ class MilvusIndex:
             passage_clause=np.zeros(0, dtype=np.int64),
             vectors=np.zeros((0, int(embedder["dim"])), dtype=np.float32),
             faiss_index=None, bm25_index=None,
-            by_id={c.clause_id: i for i, c in enumerate(clauses)},
-            searchable=np.array(["addressees" not in c.flags for c in clauses], dtype=bool),
-            doc_places={d["doc_id"]: tuple(places(to_match(f"{d.get('title') or ''} {d.get('issuer') or ''}")))
-                        for d in manifest.get("documents", [])},
         )
 
 

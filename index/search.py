@@ -69,6 +69,10 @@ class SearchResult:
     timing_ms: dict[str, float] = field(default_factory=dict)
 
 
+def is_searchable(clause: Clause) -> bool:
+    return "addressees" not in clause.flags
+
+
 @dataclass
 class LoadedIndex:
     path: Path
@@ -78,9 +82,17 @@ class LoadedIndex:
     vectors: np.ndarray
     faiss_index: Any
     bm25_index: Any
-    by_id: dict[str, int]
-    searchable: np.ndarray  # False for clauses that answer nothing (a document's 主送 line)
-    doc_places: dict[str, tuple[str, ...]]  # doc_id -> places named in its title and issuer
+    # Derived from the clauses and the manifest, the same for every backend:
+    by_id: dict[str, int] = field(init=False)
+    searchable: np.ndarray = field(init=False)  # False for a document's 主送 line, which answers nothing
+    doc_places: dict[str, tuple[str, ...]] = field(init=False)  # places named in title and issuer
+
+    def __post_init__(self) -> None:
+        self.by_id = {c.clause_id: i for i, c in enumerate(self.clauses)}
+        self.searchable = np.array([is_searchable(c) for c in self.clauses], dtype=bool)
+        self.doc_places = {
+            d["doc_id"]: tuple(places(to_match(f"{d.get('title') or ''} {d.get('issuer') or ''}")))
+            for d in self.manifest.get("documents", [])}
 
     @property
     def generation(self) -> str:
@@ -126,10 +138,6 @@ def load_index(root: Path, expect_embedder: str | None = None) -> LoadedIndex:
         path=generation, manifest=manifest, clauses=clauses,
         passage_clause=np.array([p.clause for p in passages], dtype=np.int64),
         vectors=vectors, faiss_index=faiss_index, bm25_index=bm25_index,
-        by_id={c.clause_id: i for i, c in enumerate(clauses)},
-        searchable=np.array(["addressees" not in c.flags for c in clauses], dtype=bool),
-        doc_places={d["doc_id"]: tuple(places(to_match(f"{d.get('title') or ''} {d.get('issuer') or ''}")))
-                    for d in manifest.get("documents", [])},
     )
 
 

@@ -24,7 +24,7 @@ from service.answer import answer_question, resolve_followup
 from service.app import require_engine
 from service.engine import Engine
 from service.errors import NotFound
-from service.schemas import AskOut, Citation, ErrorOut, FiltersIn, check_last_turn
+from service.schemas import AskOut, Citation, Count, ErrorOut, FiltersIn, check_last_turn
 
 MODEL = "policyqa"
 router = APIRouter()
@@ -60,8 +60,8 @@ class CompletionIn(BaseModel):
 
     model: str = MODEL
     messages: list[OpenAIMessage] = Field(min_length=1, max_length=50)
-    stream: bool = False
-    top_k: int = Field(default=5, ge=1, le=20)
+    stream: bool = Field(default=False, strict=True)
+    top_k: Count = Field(default=5, ge=1, le=20)
     filters: FiltersIn = Field(default_factory=FiltersIn)
 
     @field_validator("messages")

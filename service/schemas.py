@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from index.search import Hit
 
 MAX_QUESTION_CHARS = 2000
+
+
+def _json_integer(value: object) -> object:
+    # JSON Schema's integer: 7 and 7.0, never true or "7" (pydantic's lax mode takes both).
+    if isinstance(value, bool | str):
+        raise ValueError("must be an integer")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_json_integer)]
 
 
 class FiltersIn(BaseModel):
@@ -50,7 +60,7 @@ class AskIn(BaseModel):
 
     question: str = Field(description=f"1–{MAX_QUESTION_CHARS} characters",
                           json_schema_extra=TEXT_SCHEMA)
-    top_k: int = Field(default=5, ge=1, le=20)
+    top_k: Count = Field(default=5, ge=1, le=20)
     filters: FiltersIn = Field(default_factory=FiltersIn)
 
     _check = field_validator("question")(_check_text)
@@ -65,7 +75,7 @@ class ChatIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     messages: list[Message] = Field(min_length=1, max_length=50)
-    top_k: int = Field(default=5, ge=1, le=20)
+    top_k: Count = Field(default=5, ge=1, le=20)
     filters: FiltersIn = Field(default_factory=FiltersIn)
 
     @field_validator("messages")
@@ -79,7 +89,7 @@ class SearchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     query: str = Field(json_schema_extra=TEXT_SCHEMA)
-    top_k: int = Field(default=10, ge=1, le=50)
+    top_k: Count = Field(default=10, ge=1, le=50)
     filters: FiltersIn = Field(default_factory=FiltersIn)
 
     _check = field_validator("query")(_check_text)
