@@ -98,7 +98,7 @@ def eval_command(
         raise typer.Exit(3) from exc
     report = runner.run(questions, ask, context)
 
-    names = ["questions", "recall@1", "recall@3", "recall@5", "mrr@10", "citation_precision",
+    names = ["questions", "recall@1", "recall@3", "recall@5", "mrr@10", "mrr_full@10", "citation_precision",
              "refusal_rate", "false_refusal_rate", "office_accuracy", "fact_accuracy",
              "latency_p50_ms", "latency_p95_ms"]
     table = Table("type", *names)

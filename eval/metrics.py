@@ -33,6 +33,15 @@ def first_full_support(ranking: Sequence[Retrieved], evidence: Sequence[tuple[st
     return None
 
 
+def first_support(ranking: Sequence[Retrieved], evidence: Sequence[tuple[str, str]],
+                  limit: int = 10) -> int | None:
+    """1-based rank of the first clause that supports any evidence item (what MRR@10 scores)."""
+    for rank, clause in enumerate(ranking[:limit], start=1):
+        if any(supports(clause, *e) for e in evidence):
+            return rank
+    return None
+
+
 def recall_at(ranks: Sequence[int | None], k: int) -> float:
     return sum(1 for r in ranks if r is not None and r <= k) / len(ranks) if ranks else 0.0
 

@@ -22,6 +22,7 @@ from eval.metrics import (
     contains_all,
     fact_key,
     first_full_support,
+    first_support,
     mean,
     mrr,
     percentile,
@@ -29,7 +30,7 @@ from eval.metrics import (
 )
 
 # Headline metrics and their direction: +1 higher is better, -1 lower is better.
-HEADLINE = {"recall@5": 1, "mrr@10": 1, "citation_precision": 1, "refusal_rate": 1,
+HEADLINE = {"recall@5": 1, "mrr@10": 1, "mrr_full@10": 1, "citation_precision": 1, "refusal_rate": 1,
             "false_refusal_rate": -1, "office_accuracy": 1, "fact_accuracy": 1}
 
 
@@ -40,7 +41,8 @@ class Row:
     question: str
     answerable: bool
     refused: bool
-    rank: int | None
+    rank: int | None  # where every evidence item is supported (Recall@k, MRR_full)
+    first_rank: int | None  # where the first supporting clause is (MRR@10, as the gold README defines it)
     citation_precision: float | None
     office_ok: bool | None
     facts_ok: bool | None
@@ -73,12 +75,13 @@ def score(question: GoldQuestion, outcome: Outcome) -> Row:
     ranking = _retrieved(outcome.ranking)
     cited = _retrieved(answer["citations"])
     rank = first_full_support(ranking, evidence) if question.answerable else None
+    first_rank = first_support(ranking, evidence) if question.answerable else None
     precision = citation_precision(cited, evidence) if question.answerable and not refused else None
     office_ok = contains_all(answer["answer"], question.offices) if question.offices else None
     facts_ok = contains_all(answer["answer"], question.facts, key=fact_key) if question.facts else None
     return Row(
         id=question.id, type=question.type, question=question.question,
-        answerable=question.answerable, refused=refused, rank=rank,
+        answerable=question.answerable, refused=refused, rank=rank, first_rank=first_rank,
         citation_precision=precision, office_ok=office_ok, facts_ok=facts_ok,
         latency_ms=outcome.latency_ms, answer=answer["answer"],
         cited=[c["clause_id"] for c in answer["citations"]],
@@ -97,7 +100,8 @@ def aggregate(rows: list[Row]) -> dict[str, float]:
     return {
         "questions": len(rows),
         "recall@1": recall_at(ranks, 1), "recall@3": recall_at(ranks, 3),
-        "recall@5": recall_at(ranks, 5), "mrr@10": mrr(ranks),
+        "recall@5": recall_at(ranks, 5), "mrr@10": mrr([r.first_rank for r in answerable]),
+        "mrr_full@10": mrr(ranks),
         "citation_precision": mean(precisions),
         "refusal_rate": mean([1.0 if r.refused else 0.0 for r in unanswerable]) if unanswerable else 1.0,
         "false_refusal_rate": mean([1.0 if r.refused else 0.0 for r in answerable]),
@@ -168,7 +172,7 @@ def write_html(report: Report, path: Path) -> None:
         return (f'<div class="bar"><span style="width:{value * 100:.0f}%"></span></div>'
                 f"{value:.2f}")
 
-    metric_names = ["recall@5", "mrr@10", "citation_precision", "refusal_rate", "office_accuracy",
+    metric_names = ["recall@5", "mrr@10", "mrr_full@10", "citation_precision", "refusal_rate", "office_accuracy",
                     "fact_accuracy"]
     rows = "".join(
         f"<tr><td>{html.escape(t)}</td>" + "".join(f"<td>{bar(m[n])}</td>" for n in metric_names) + "</tr>"

@@ -13,6 +13,7 @@ from eval.metrics import (
     contains_all,
     fact_key,
     first_full_support,
+    first_support,
     mrr,
     recall_at,
 )
@@ -33,6 +34,16 @@ C = Retrieved("a.txt", "辛壬")
 ])
 def test_first_full_support(ranking, evidence, rank) -> None:  # type: ignore[no-untyped-def]
     assert first_full_support(ranking, evidence) == rank
+
+
+@pytest.mark.parametrize(("ranking", "evidence", "rank"), [
+    ([B, A], [("a.txt", "乙丙"), ("b.txt", "己")], 1),  # any one evidence item counts
+    ([C, A], [("a.txt", "乙丙"), ("b.txt", "己")], 2),
+    ([C, B], [("a.txt", "乙丙")], None),
+    ([A], [("b.txt", "乙")], None),
+])
+def test_first_support(ranking, evidence, rank) -> None:  # type: ignore[no-untyped-def]
+    assert first_support(ranking, evidence) == rank
 
 
 def test_recall_and_mrr_with_ties_and_empties() -> None:
