@@ -82,6 +82,11 @@ class Clause:
     parts: tuple[str, ...] = field(default=())
     ordinal: int = 0  # position in its document, for neighbours; never part of the id
 
+    @property
+    def numbered(self) -> bool:
+        """Under a heading of its own (一、 (一) 1.), not an unnumbered paragraph (¶n)."""
+        return bool(self.heading_path) and not self.number_path.startswith("¶")
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         for key in ("heading_path", "offices", "flags", "parts"):

@@ -154,7 +154,9 @@ def bench_command(
     floor = ask["floor"]
     console.print(
         f"floor p50 {floor['floor']['p50']} ms (embed {floor['embed']['p50']}, search "
-        f"{floor['search']['p50']}) · in-process /v1/ask p50 {ask['in_process']['p50']} ms · HTTP "
+        f"{floor['search']['p50']}) · whole search query p50 {floor['query']['p50']} ms, "
+        f"÷ (1.2 × embed + 2 ms) p50 {floor['query_over_budget_p50']} max {floor['query_over_budget_max']}"
+        f" · in-process /v1/ask p50 {ask['in_process']['p50']} ms · HTTP "
         f"/v1/ask p50/p95/p99 {ask['http_single']['p50']}/{ask['http_single']['p95']}/"
         f"{ask['http_single']['p99']} ms\n{clients} clients: p50/p95 {ask['http_concurrent']['p50']}/"
         f"{ask['http_concurrent']['p95']} ms, {ask['throughput_rps']} req/s; embedder alone "

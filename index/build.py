@@ -51,8 +51,12 @@ def passage_texts(clause: Clause) -> list[str]:
 
 def lexical_text(clause: Clause) -> str:
     """What BM25 sees: the clause plus the headings above it (an item "1. 在…" under
-    "一、申报…的基本条件" must match a question about 申报条件)."""
-    return " ".join([*(to_match(h) for h in clause.heading_path[:-1]), clause.text_match])
+    "一、申报…的基本条件" must match a question about 申报条件). A numbered clause's own
+    heading (already the start of its text) is added once more: a heading is the author's
+    label for what the clause answers, so its words weigh double, as in BM25F; a long list
+    (the six 基本条件 items) would otherwise lose to any short clause that mentions 条件."""
+    own = [to_match(clause.heading_path[-1])] if clause.numbered else []
+    return " ".join([*(to_match(h) for h in clause.heading_path[:-1]), *own, clause.text_match])
 
 
 def text_hash(embedder_name: str, text: str) -> str:

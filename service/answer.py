@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from service.engine import Engine
 
 NOT_FOUND = "在已收录的文件中没有找到能回答这个问题的规定。"
-CITE_RATIO = 0.85  # a further clause is cited when its fused score is this close to the best
+CITE_RATIO = 0.9  # a further clause is cited when its strength is this close to the best one's
 MAX_CITED = 3
 _SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 _LIST_HEADING = re.compile(r"条件|材料|资格|要求|程序|流程|标准")
@@ -122,9 +122,14 @@ def _strength(hit: Hit, top_bm25: float, embedder_name: str) -> float:
 
 def _choose_cited(hits: list[Hit], intent: str, embedder_name: str) -> list[Hit]:
     ranked = list(hits)
+    top_bm25 = max(h.bm25 for h in ranked) or 1.0
     preferred = None
     if intent == "responsible_office":
-        preferred = next((h for h in ranked[:3] if h.clause.offices), None)
+        # A clause that names its 责任单位 answers "who" best, unless it is clearly a weaker
+        # match than the top one (which may name the office in its text: "办公室设在市发改委").
+        bar = CITE_RATIO * _strength(ranked[0], top_bm25, embedder_name)
+        preferred = next((h for h in ranked[:3] if h.clause.offices
+                          and _strength(h, top_bm25, embedder_name) >= bar), None)
     elif intent in ("eligibility", "process"):
         preferred = next((h for h in ranked[:3] if _is_list(h.clause)), None) or next(
             (h for h in ranked[:3] if len(h.clause.heading_path) > 1
@@ -132,7 +137,6 @@ def _choose_cited(hits: list[Hit], intent: str, embedder_name: str) -> list[Hit]
     if preferred is not None and preferred is not ranked[0]:
         ranked.remove(preferred)
         ranked.insert(0, preferred)
-    top_bm25 = max(h.bm25 for h in ranked) or 1.0
     top = ranked[0]
     bar = CITE_RATIO * _strength(top, top_bm25, embedder_name)
     cited = [top]

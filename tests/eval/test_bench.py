@@ -10,6 +10,9 @@ def test_floor_times_the_searchers_own_steps(engine) -> None:  # type: ignore[no
     assert result["floor"]["n"] == 2
     assert result["embed"]["p50"] > 0 and result["search"]["p50"] > 0
     assert result["floor"]["p50"] >= result["embed"]["p50"]
+    # the whole search includes the embedding; its ratio to the budget is reported
+    assert result["query"]["n"] == 2 and result["query"]["p50"] >= result["embed"]["p50"]
+    assert 0 < result["query_over_budget_p50"] <= result["query_over_budget_max"]
 
 
 def test_scale_section_builds_and_searches_synthetic_indexes() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from corpus.models import Clause
 from index import store
-from index.build import build_index
+from index.build import build_index, lexical_text
 from index.embed import HashEmbedder, load_embedder
 from index.search import Filters, Searcher, diversify, load_index, named_documents, rrf
 
@@ -90,8 +90,20 @@ def test_unknown_embedder_is_a_clear_error() -> None:
         load_embedder("no-such-model")
 
 
+def test_a_numbered_clause_heading_weighs_double_for_bm25(engine) -> None:  # type: ignore[no-untyped-def]
+    clauses = engine.searcher.index.clauses
+    numbered = next(c for c in clauses if c.number_path == "二.(二).3")
+    paragraph = next(c for c in clauses if c.number_path.startswith("¶"))
+    assert lexical_text(numbered).count("推动集群绿色化转型") == 2
+    first_words = paragraph.text_match[:12]
+    assert lexical_text(paragraph).count(first_words) == 1
+
+
 def test_fusion_and_diversity_are_pure() -> None:
-    assert rrf([[1, 2], [2, 3]]) == pytest.approx({1: 1 / 61, 2: 1 / 62 + 1 / 61, 3: 1 / 62})
+    assert rrf([[1, 2], [2, 3]], k=60) == pytest.approx({1: 1 / 61, 2: 1 / 62 + 1 / 61, 3: 1 / 62})
+    # weighted: the first ranking's vote counts double
+    assert rrf([[1, 2], [2, 1]], k=10, weights=(2.0, 1.0)) == pytest.approx(
+        {1: 2 / 11 + 1 / 12, 2: 2 / 12 + 1 / 11})
     scores = {0: 1.0, 1: 0.99, 2: 0.95}
     assert diversify([0, 1, 2], scores, ["a", "a", "b"], 2, decay=0.9) == [0, 2]
     assert diversify([0, 1, 2], scores, ["a", "a", "b"], 2, decay=1.0) == [0, 1]
@@ -115,6 +127,20 @@ def test_a_named_place_prefers_that_places_documents(engine) -> None:  # type: i
     assert named_documents(searcher.index, "每年推进多少个技术改造项目") == set()
     hit = searcher.search("滨州每年要推进多少个500万元以上投资的重点技术改造项目？", 3).hits[0]
     assert hit.clause.doc_id == "000_02d0f658efa8fe2c"
+
+
+def test_a_list_under_a_heading_that_names_the_ask_is_found(engine) -> None:  # type: ignore[no-untyped-def]
+    # The six 基本条件 items are one long clause; its heading (weighted double for BM25) names
+    # what the question asks for, so it beats short clauses that merely mention 条件.
+    hits = engine.searcher.search("想申报创新型产业集群试点，需要具备什么条件？", 5).hits
+    assert any("基本條件" in h.clause.heading_path[-1] for h in hits)
+
+
+def test_comparing_unnamed_documents_keeps_clauses_that_match(engine) -> None:  # type: ignore[no-untyped-def]
+    # "几个文件里…" names no document: clauses with the exact term outrank other documents'
+    # weak matches rather than being spread out one per document.
+    hits = engine.searcher.search("几个文件里对培育链主企业都有哪些具体做法？", 4).hits
+    assert sum("鏈主" in h.clause.text or "链主" in h.clause.text for h in hits) >= 3
 
 
 def test_the_addressee_line_is_never_retrieved(engine) -> None:  # type: ignore[no-untyped-def]
