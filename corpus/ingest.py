@@ -55,7 +55,8 @@ def body_lines(document: Document) -> tuple[list[str], list[BodyLine], str | Non
     for raw in text.split("\n"):
         repair = repair_line(raw.strip())
         if repair is not None:
-            garbled[len(page)] = repair.numeral
+            if not repair.restored:  # a restored line is whole again and parses like any other
+                garbled[len(page)] = repair.numeral
             raw = repair.body
         page.append(clean_text(raw))
     kept = strip_boilerplate(page)

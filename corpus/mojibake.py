@@ -27,9 +27,10 @@ _WINDOW = 5
 
 @dataclass(frozen=True)
 class MojibakeRepair:
-    body: str  # the line without its garbled prefix
+    body: str  # the line without its garbled prefix (the whole line when ``restored``)
     numeral: str | None  # the heading numeral recovered from the bytes, if any
     garbled: str  # what was dropped
+    restored: bool = False  # every garbled character was recovered: ``body`` is the whole line
 
 
 @lru_cache(maxsize=1)
@@ -92,6 +93,38 @@ def _recover_numeral(garbled: str) -> str | None:
     return None
 
 
+_HEADING = re.compile(r"^（[一二三四五六七八九十]{1,3}）")
+
+
+def _restore(garbled: str, body: str) -> str | None:
+    """The garbled prefix decoded one byte over, when that yields the whole heading: it must
+    decode cleanly, start with a ``（N）`` heading, and read as dictionary words into the body
+    (``（一）加強組`` + ``織保障`` → 加强/组织/保障). Anything doubtful stays dropped: a wrong
+    character in a citation is worse than a missing one."""
+    import jieba
+
+    raw = garbled.encode("gbk", errors="replace")
+    for shift in (2, 1):
+        try:
+            decoded = raw[shift:].decode("gbk")
+        except UnicodeDecodeError:
+            continue
+        heading = _HEADING.match(decoded)
+        if not heading or "?" in decoded:
+            continue
+        words = decoded[heading.end():]
+        joined = to_simplified(words + body[:8])
+        position, plausible = 0, bool(words)
+        for token in jieba.cut(joined, HMM=False):
+            if position < len(words) and len(token) < 2 and token not in _PUNCT:
+                plausible = False
+                break
+            position += len(token)
+        if plausible:
+            return decoded + body
+    return None
+
+
 def repair_line(line: str) -> MojibakeRepair | None:
     """Split a garbled line into what is lost and the body that survives; None if not garbled."""
     if not looks_garbled(line):
@@ -99,5 +132,8 @@ def repair_line(line: str) -> MojibakeRepair | None:
     text = _PINYIN_ANY.sub("", line)  # pinyin the scraper attached to garbled characters
     end = _garble_end(text)
     garbled, body = text[:end], text[end:]
+    restored = _restore(garbled, body)
+    if restored is not None:
+        return MojibakeRepair(body=restored, numeral=None, garbled=garbled, restored=True)
     return MojibakeRepair(body=body.lstrip("。，,;；"), numeral=_recover_numeral(garbled),
                           garbled=garbled)
