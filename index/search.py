@@ -93,10 +93,18 @@ class LoadedIndex:
     by_id: dict[str, int] = field(init=False)
     searchable: np.ndarray = field(init=False)  # False for a document's 主送 line, which answers nothing
     doc_places: dict[str, tuple[str, ...]] = field(init=False)  # places named in title and issuer
+    rows: dict[str, np.ndarray] = field(init=False)  # "doc:…"/"kind:…"/"office:…" -> clause rows, for filters
 
     def __post_init__(self) -> None:
         self.by_id = {c.clause_id: i for i, c in enumerate(self.clauses)}
         self.searchable = np.array([is_searchable(c) for c in self.clauses], dtype=bool)
+        rows: dict[str, list[int]] = {}
+        for i, c in enumerate(self.clauses):
+            keys = {f"doc:{c.doc_id}", f"doc:{c.source_file}", f"kind:{c.kind}",
+                    *(f"office:{o}" for o in c.offices)}
+            for key in keys:
+                rows.setdefault(key, []).append(i)
+        self.rows = {key: np.array(found, dtype=np.int64) for key, found in rows.items()}
         self.doc_places = {
             d["doc_id"]: tuple(places(to_match(f"{d.get('title') or ''} {d.get('issuer') or ''}")))
             for d in self.manifest.get("documents", [])}
@@ -192,16 +200,29 @@ def calibrate(similarity: float, embedder_name: str) -> float:
 
 
 def _allowed_clauses(index: LoadedIndex, filters: Filters) -> np.ndarray | None:
+    """Sorted clause rows that pass every filter, from the per-value row lists (no clause scan:
+    an office filter looks at the distinct office names, a few hundred, not at the clauses)."""
     if filters.empty():
         return None
-    offices = [to_match(o) for o in filters.offices]
-    keep = [
-        i for i, c in enumerate(index.clauses)
-        if (not filters.doc_ids or c.doc_id in filters.doc_ids or c.source_file in filters.doc_ids)
-        and (not filters.kinds or c.kind in filters.kinds)
-        and (not offices or any(o in office for o in offices for office in c.offices))
-    ]
-    return np.array(keep, dtype=np.int64)
+    rows = index.rows
+
+    def union(keys: list[str]) -> np.ndarray:
+        found = [rows[k] for k in keys if k in rows]
+        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+
+    parts = []
+    if filters.doc_ids:
+        parts.append(union([f"doc:{d}" for d in filters.doc_ids]))
+    if filters.kinds:
+        parts.append(union([f"kind:{k}" for k in filters.kinds]))
+    if filters.offices:
+        wanted = [to_match(o) for o in filters.offices]
+        parts.append(union([key for key in rows if key.startswith("office:")
+                            and any(o in key[7:] for o in wanted)]))
+    allowed = parts[0]
+    for part in parts[1:]:
+        allowed = np.intersect1d(allowed, part)
+    return allowed
 
 
 class Searcher:

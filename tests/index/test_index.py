@@ -121,6 +121,19 @@ def test_search_finds_clauses_across_scripts_and_filters(engine) -> None:  # typ
     assert searcher.search("专精特新", 5, Filters(doc_ids=("nope",))).hits == []
 
 
+def test_combined_filters_select_exactly_the_clauses_that_pass_each(engine) -> None:  # type: ignore[no-untyped-def]
+    index = engine.searcher.index
+    doc = "000_02d0f658efa8fe2c"
+    wanted = {c.clause_id for c in index.clauses if c.doc_id == doc and c.kind == "implementation_plan"
+              and any("科技局" in o for o in c.offices)}
+    assert len(wanted) >= 3
+    hits = engine.searcher.search("工作", 200, Filters(doc_ids=(doc,), offices=("科技局",),
+                                                     kinds=("implementation_plan",))).hits
+    assert {h.clause.clause_id for h in hits} == wanted
+    by_file = engine.searcher.search("工作", 200, Filters(doc_ids=(f"{doc}.txt",), kinds=("news",))).hits
+    assert by_file == []  # that document is a plan, not news
+
+
 def test_a_named_place_prefers_that_places_documents(engine) -> None:  # type: ignore[no-untyped-def]
     searcher: Searcher = engine.searcher
     assert named_documents(searcher.index, "滨州每年推进多少个技术改造项目") == {"000_02d0f658efa8fe2c"}
