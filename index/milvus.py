@@ -4,8 +4,9 @@ Owns what FAISS + bm25s + the generation directories own for the default backend
 
 - ``build``: a new collection per build (``policyqa_<generation>``), rows = passages (clause
   windows) with the clause JSON, the dense vector and the BM25 text (Milvus's own BM25 function
-  over the ``chinese`` analyzer, i.e. jieba); vectors of unchanged passages are reused from the
-  live collection by content hash. The switch is a pointer row in ``policyqa_meta`` upserted in
+  over our jieba tokens, space-joined for its whitespace analyzer, so both backends' BM25 sees
+  the same words); vectors of unchanged passages are reused from the live collection by
+  content hash. The switch is a pointer row in ``policyqa_meta`` upserted in
   one write (readers resolve it per generation load); where the server supports aliases the
   ``policyqa_live`` alias is moved too. Milvus Lite 2.5 (the real Milvus core, used in tests)
   has no aliases, so the pointer row is the source of truth everywhere. A failed build drops its
@@ -45,7 +46,7 @@ from index.build import (
 )
 from index.embed import Embedder
 from index.search import CANDIDATES, Filters, LoadedIndex, Searcher, is_searchable
-from index.tokenize import fold_admin_levels
+from index.tokenize import tokenize
 
 META = "policyqa_meta"
 ALIAS = "policyqa_live"
@@ -69,7 +70,9 @@ def client_for(uri: str) -> Any:
 
 
 def _bm25_text(clause: Clause) -> str:
-    return fold_admin_levels(lexical_text(clause))
+    # Our own jieba tokens (policy dictionary, stop words, 县(市、区) folding) joined by spaces
+    # for Milvus's whitespace analyzer, so both backends' BM25 sees the same words.
+    return " ".join(tokenize(lexical_text(clause)))
 
 
 def _ensure_meta(client: Any) -> None:
@@ -101,7 +104,7 @@ def create_collection(client: Any, name: str, dim: int, rows: int) -> None:
     schema.add_field("searchable", DataType.BOOL)
     schema.add_field("text_hash", DataType.VARCHAR, max_length=64)
     schema.add_field("text", DataType.VARCHAR, max_length=65535, enable_analyzer=True,
-                     analyzer_params={"type": "chinese"})
+                     analyzer_params={"tokenizer": "whitespace"})
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
     schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
     schema.add_field("clause_json", DataType.VARCHAR, max_length=65535)
@@ -351,8 +354,8 @@ class MilvusSearcher(Searcher):
             if row is not None:
                 best[row] = max(best.get(row, -1.0), float(hit["distance"]))
         lexical: dict[int, float] = {}
-        text = fold_admin_levels(q_match)
-        if text.strip():
+        text = " ".join(tokenize(q_match))
+        if text:
             found = client.search(self.collection, data=[text], anns_field="sparse",
                                   limit=CANDIDATES, filter=expr, output_fields=["clause_id"],
                                   search_params={"metric_type": "BM25"})
