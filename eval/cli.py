@@ -106,6 +106,11 @@ def eval_command(
         table.add_row(label, *(f"{metrics[n]:.0f}" if n == "questions" else f"{metrics[n]:.3f}"
                                for n in names))
     console.print(table)
+    if "dense_auc" in report.metrics:
+        m = report.metrics
+        console.print(f"top dense similarity alone: AUC {m['dense_auc']:.3f}; a threshold at "
+                      f"{m['reject_all_threshold']:.4f} rejects every unanswerable question and keeps "
+                      f"{m['kept_when_all_unanswerable_rejected']:.1%} of the answerable ones")
     for row in runner.failures(report):
         console.print(f"[yellow]FAIL[/yellow] {row.id} ({row.type}) {row.question}\n"
                       f"     rank={row.rank} refused={row.refused} office_ok={row.office_ok} "

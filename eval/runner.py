@@ -47,6 +47,7 @@ class Row:
     office_ok: bool | None
     facts_ok: bool | None
     latency_ms: float
+    top_dense: float | None  # best dense similarity among the retrieved clauses
     answer: str
     cited: list[str]
     retrieved: list[str]
@@ -84,6 +85,7 @@ def score(question: GoldQuestion, outcome: Outcome) -> Row:
         answerable=question.answerable, refused=refused, rank=rank, first_rank=first_rank,
         citation_precision=precision, office_ok=office_ok, facts_ok=facts_ok,
         latency_ms=outcome.latency_ms, answer=answer["answer"],
+        top_dense=max((c["dense"] for c in outcome.ranking if c.get("dense") is not None), default=None),
         cited=[c["clause_id"] for c in answer["citations"]],
         retrieved=[c["clause_id"] for c in outcome.ranking[:5]],
     )
@@ -108,7 +110,23 @@ def aggregate(rows: list[Row]) -> dict[str, float]:
         "office_accuracy": mean([1.0 if ok else 0.0 for ok in offices]) if offices else 1.0,
         "fact_accuracy": mean([1.0 if ok else 0.0 for ok in facts]) if facts else 1.0,
         "latency_p50_ms": percentile(latencies, 0.5), "latency_p95_ms": percentile(latencies, 0.95),
+        **separation([r.top_dense for r in answerable], [r.top_dense for r in unanswerable]),
     }
+
+
+def separation(answerable: list[float | None], unanswerable: list[float | None]) -> dict[str, float]:
+    """How well the top dense similarity alone separates the two kinds of question: the AUC,
+    and the share of answerable questions kept by the highest threshold that rejects every
+    unanswerable one (the index issue's bar: ≥ 95 %). Empty when either kind is missing."""
+    yes = [s for s in answerable if s is not None]
+    no = [s for s in unanswerable if s is not None]
+    if not yes or not no:
+        return {}
+    wins = sum(1.0 if a > b else 0.5 if a == b else 0.0 for a in yes for b in no)
+    cut = max(no)
+    return {"dense_auc": wins / (len(yes) * len(no)),
+            "kept_when_all_unanswerable_rejected": sum(a > cut for a in yes) / len(yes),
+            "reject_all_threshold": cut}
 
 
 @dataclass

@@ -52,6 +52,16 @@ def test_recall_and_mrr_with_ties_and_empties() -> None:
     assert recall_at([], 5) == 0.0 and mrr([]) == 0.0
 
 
+def test_separation_of_answerable_by_top_dense_similarity() -> None:
+    from eval.runner import separation
+
+    got = separation([0.95, 0.93, 0.90, None], [0.91, 0.85])
+    assert got["dense_auc"] == pytest.approx(5 / 6)
+    assert got["kept_when_all_unanswerable_rejected"] == pytest.approx(2 / 3)
+    assert got["reject_all_threshold"] == 0.91
+    assert separation([0.9], []) == {}
+
+
 def test_citation_precision_and_answer_checks() -> None:
     assert citation_precision([A, B], [("a.txt", "甲")]) == 0.5
     assert citation_precision([], [("a.txt", "甲")]) is None
