@@ -25,6 +25,9 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 MONEY = re.compile(r"\d[\d,.]*\s*(?:万元|亿元|千元|元)|[一二三四五六七八九十百千]+(?:万元|亿元)")
 PERCENT = re.compile(r"\d[\d.]*\s*%|百分之|[一二三四五六七八九十]成")
 DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|截止|截至")
+# How long a policy runs: "2016年至2018年", "有效期三年", "暂定三年有效期", "有效期至2025年底", "施行…期限5年".
+PERIOD = re.compile(r"\d{4}年?\s*[至到—–\-~－]\s*\d{4}年|有效期|期限为|期限\d|[至到]\d{4}年|"
+                    r"[\d一二三四五六七八九十两]+年(?:内|期|有效)")
 NUMBER = re.compile(r"\d")
 SUPPORT_WORDS = re.compile(r"补贴|奖励|补助|资助|扶持|给予|发放|津贴|奖补|支持|加分|减免|返还")
 
@@ -42,7 +45,8 @@ _DETAILS: list[tuple[re.Pattern[str], Detail]] = [
                 r"多少(?:资金|资助|补贴|奖励|奖金|补助)|拿多少|减免标准|最高(?:能|可)?(?:补|奖|给|拿|资助)"),
      Detail("amount", "金额")),
     (re.compile(r"税率|比例是多少|百分之几|多少比例|按多少比例|多少个点"), Detail("rate", "比例或税率")),
-    (re.compile(r"截止|哪天|什么时候|何时|几月几日|日期|期限是|时间节点"), Detail("date", "日期或期限")),
+    (re.compile(r"有效期|期限|执行期|实施期|施行期|多长时间|哪几年|到哪年"), Detail("period", "期限")),
+    (re.compile(r"截止|哪天|什么时候|何时|几月几日|日期|时间节点"), Detail("date", "日期或期限")),
     (re.compile(r"哪些材料|什么材料|要交什么|准备什么|提交什么|需要.*材料"), Detail("materials", "材料清单")),
 ]
 
@@ -77,6 +81,8 @@ def sentence_has_detail(sentence: str, detail: Detail, question_match: str) -> b
         return bool(PERCENT.search(sentence))
     if detail.name == "date":
         return bool(DATE.search(sentence))
+    if detail.name == "period":
+        return bool(PERIOD.search(sentence) or DATE.search(sentence))
     if detail.name == "materials":
         return "材料" in sentence or "申报文件" in sentence or "批复件" in sentence
     return bool(NUMBER.search(sentence))

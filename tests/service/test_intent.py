@@ -1,0 +1,28 @@
+"""What a question asks for, and whether a sentence states it (the answer layer refuses a
+detail the documents do not state instead of quoting a clause that merely mentions the topic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.clean import to_match
+from service.intent import asked_detail, sentence_has_detail
+
+
+@pytest.mark.parametrize(("question", "sentence", "stated"), [
+    ("上海临港“双特”政策的执行期限是哪几年？", "特制定本意见，政策期限为2016年至2018年。", True),
+    ("这份实施意见有效期多长？", "本政策自发布之日起施行，暂定三年有效期。", True),
+    ("这个政策的期限是多久？", "力争2024年规上工业增加值增长6%。", False),
+    ("申报截止日期是哪天？", "于2011年8月31日前将申报材料一式三份报送。", True),
+    ("申报截止日期是哪天？", "申请单位向省级科技行政管理部门提出申请。", False),
+    ("新认定的企业奖励多少钱？", "对新认定的企业给予一次性奖励50万元。", True),
+    ("新认定的企业奖励多少钱？", "投资500万元以上的项目纳入重点管理。", False),
+])
+def test_a_sentence_states_the_asked_detail(question: str, sentence: str, stated: bool) -> None:
+    detail = asked_detail(to_match(question))
+    assert detail is not None
+    assert sentence_has_detail(to_match(sentence), detail, to_match(question)) is stated
+
+
+def test_a_question_without_a_specific_detail_asks_for_none() -> None:
+    assert asked_detail(to_match("滨州集群培育有哪些重点任务？")) is None
