@@ -86,7 +86,7 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
             score -= 3
         scored.append((score, -i, s))
     top = sorted(scored, reverse=True)[:limit]
-    chosen = {s for _, _, s in top if _ > 0} or {top[0][2]}
+    chosen = {s for score, _, s in top if score > 0} or {top[0][2]}
     return [s for s in found if s in chosen]
 
 

@@ -67,6 +67,14 @@ def test_near_miss_names_the_missing_detail(client) -> None:  # type: ignore[no-
     assert len(body["citations"]) == 1
 
 
+def test_an_answer_quotes_each_sentence_that_carries_the_question(client) -> None:  # type: ignore[no-untyped-def]
+    # The clause's first sentence shares more words with the question; the figures asked for
+    # are in its second one, and both are quoted.
+    body = ask(client, "开发区一园一主业方案要求主导产业占比提高到多少，目标年份是哪年？")
+    assert body["answerable"] is True
+    assert "60%" in body["answer"] and "2025年" in body["answer"]
+
+
 def test_numbers_and_offices_in_answers_come_from_cited_clauses(client) -> None:  # type: ignore[no-untyped-def]
     rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
     for row in rows:
