@@ -74,6 +74,7 @@ class SearchResult:
     query_match: str
     generation: str
     timing_ms: dict[str, float] = field(default_factory=dict)
+    compared: tuple[str, ...] = ()  # the documents a comparison question names, each to be cited
 
 
 def is_searchable(clause: Clause) -> bool:
@@ -275,7 +276,8 @@ class Searcher:
                             float(max(lexical.get(i, 0.0), 0.0)), rank))
         top_dense = max(best.values()) if best else 0.0
         confidence = calibrate(top_dense, idx.manifest["embedder"]["name"])
-        return SearchResult(hits, confidence, q_match, idx.generation, timing)
+        return SearchResult(hits, confidence, q_match, idx.generation, timing,
+                            tuple(sorted(named)) if compares else ())
 
     def _candidates(self, q_match: str, vector: np.ndarray, filters: Filters,
                     allowed: np.ndarray | None) -> tuple[list[int], dict[int, float], dict[int, float]]:

@@ -120,7 +120,8 @@ def _strength(hit: Hit, top_bm25: float, embedder_name: str) -> float:
     return 0.5 * calibrate(hit.dense, embedder_name) + 0.5 * (hit.bm25 / top_bm25 if top_bm25 else 0)
 
 
-def _choose_cited(hits: list[Hit], intent: str, embedder_name: str) -> list[Hit]:
+def _choose_cited(hits: list[Hit], intent: str, embedder_name: str,
+                  compared: tuple[str, ...] = ()) -> list[Hit]:
     ranked = list(hits)
     top_bm25 = max(h.bm25 for h in ranked) or 1.0
     preferred = None
@@ -146,6 +147,10 @@ def _choose_cited(hits: list[Hit], intent: str, embedder_name: str) -> list[Hit]
             break
         if _strength(hit, top_bm25, embedder_name) >= bar:
             cited.append(hit)
+    # "滨州和山东分别…": each compared document's best clause is cited, however it scores.
+    for doc in compared:
+        if not any(h.clause.doc_id == doc for h in cited):
+            cited += [h for h in ranked if h.clause.doc_id == doc][:1]
     return cited
 
 
@@ -176,7 +181,7 @@ def unknown_places(q_match: str, corpus_text: str) -> list[str]:
 
 
 def compose(engine: Engine, question: str, hits: list[Hit], confidence: float,
-            intent: str) -> Draft:
+            intent: str, compared: tuple[str, ...] = ()) -> Draft:
     q_match = to_match(question)
     if not hits or confidence < engine.settings.min_confidence:
         return Draft(NOT_FOUND, False, [], [])
@@ -185,7 +190,7 @@ def compose(engine: Engine, question: str, hits: list[Hit], confidence: float,
                      [], ["unknown_place"])
     detail = asked_detail(q_match)
     q_tokens = set(tokenize(q_match))
-    cited = _choose_cited(hits, intent, engine.generation.index.manifest["embedder"]["name"])
+    cited = _choose_cited(hits, intent, engine.generation.index.manifest["embedder"]["name"], compared)
     if intent in ("eligibility", "process") and cited[0].clause.heading_path[:-1]:
         items = _siblings(engine, cited[0], hits)
         if len(items) > 1:
@@ -265,7 +270,7 @@ def answer_question(engine: Engine, question: str, top_k: int | None = None,
         intent = classify(to_match(question))
     result = generation.searcher.search(question, max(top_k, 5), to_filters(filters))
     hits = result.hits[:top_k]
-    draft = compose(engine, question, hits, result.confidence, intent)
+    draft = compose(engine, question, hits, result.confidence, intent, result.compared)
     mode = "extractive"
     warnings = list(draft.warnings)
     answer = draft.answer

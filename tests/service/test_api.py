@@ -75,6 +75,12 @@ def test_an_answer_quotes_each_sentence_that_carries_the_question(client) -> Non
     assert "60%" in body["answer"] and "2025年" in body["answer"]
 
 
+def test_a_comparison_cites_each_named_document(client) -> None:  # type: ignore[no-untyped-def]
+    body = ask(client, "滨州和山东对“一企一技术”研发中心分别定了什么目标？")
+    docs = {c["doc_id"] for c in body["citations"]}
+    assert {"000_02d0f658efa8fe2c", "002_d9f1236460861f5a"} <= docs
+
+
 def test_numbers_and_offices_in_answers_come_from_cited_clauses(client) -> None:  # type: ignore[no-untyped-def]
     rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
     for row in rows:
