@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from corpus.clean import to_match
+from corpus.clean import to_key, to_match
 from corpus.models import Clause
 from index import bm25, dense, store
 from index.embed import Embedder
@@ -31,7 +31,8 @@ RRF_K = 20
 BM25_WEIGHT = 2.0
 DOC_DECAY = 0.9
 # A question that names a place (滨州, 山东) is about the documents issued for that place:
-# their clauses' fused scores count this much more (see ``named_documents``).
+# their clauses' fused scores count this much more (see ``named_documents``); so do those of a
+# document it names by 文号 or title while comparing it with others (otherwise it is a filter).
 PLACE_BOOST = 1.2
 # A question that compares documents it names ("滨州和山东分别…", "国家层面和滨州各…") needs
 # each document's best clause near the top: further clauses from one document count this much
@@ -40,6 +41,11 @@ PLACE_BOOST = 1.2
 COMPARE_DECAY = 0.6
 _COMPARISON = re.compile(r"分别|各是|各自|各有|各为|几个文件|哪些文件|各个文件|各文件|对比|比较|异同|区别|不同之处")
 CANDIDATES = 50
+# Officials name documents by 文号 (滨政办字〔2024〕18号) or by title (《关于加快发展…的实施意见》):
+# such a question is about that document only.
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔［\[【（(]\s*\d{4}\s*[〕］\]】）)]\s*第?\s*\d{1,4}\s*号")
+_BOOK_TITLE = re.compile(r"《([^》]{4,80})》")
+_TITLE_MIN = 8  # characters of a title (from 关于 on) a question must repeat to name its document
 # Cosine range of e5-small between clearly off-topic (lo: weather, films ≈ 0.79–0.84) and
 # typical on-topic questions (hi: the dev answerables' median ≈ 0.92), measured on the dev set
 # with passages in the title｜headings｜text form; with min_confidence 0.35 the cut is at cosine
@@ -94,6 +100,7 @@ class LoadedIndex:
     by_id: dict[str, int] = field(init=False)
     searchable: np.ndarray = field(init=False)  # False for a document's 主送 line, which answers nothing
     doc_places: dict[str, tuple[str, ...]] = field(init=False)  # places named in title and issuer
+    doc_keys: dict[str, tuple[str, str]] = field(init=False)  # doc id -> (文号, title) as to_key
     rows: dict[str, np.ndarray] = field(init=False)  # "doc:…"/"kind:…"/"office:…" -> clause rows, for filters
 
     def __post_init__(self) -> None:
@@ -106,6 +113,8 @@ class LoadedIndex:
             for key in keys:
                 rows.setdefault(key, []).append(i)
         self.rows = {key: np.array(found, dtype=np.int64) for key, found in rows.items()}
+        self.doc_keys = {d["doc_id"]: (to_key(d.get("doc_number") or ""), to_key(d.get("title") or ""))
+                         for d in self.manifest.get("documents", [])}
         self.doc_places = {
             d["doc_id"]: tuple(places(to_match(f"{d.get('title') or ''} {d.get('issuer') or ''}")))
             for d in self.manifest.get("documents", [])}
@@ -195,6 +204,33 @@ def named_documents(index: LoadedIndex, q_match: str) -> set[str]:
     return named if len(named) < len(index.doc_places) else set()
 
 
+@dataclass(frozen=True)
+class DocumentRefs:
+    documents: frozenset[str]  # indexed documents the question names by 文号 or title
+    unknown_numbers: tuple[str, ...]  # 文号 it names that no indexed document has
+
+
+def document_refs(index: LoadedIndex, q_match: str) -> DocumentRefs:
+    """Documents a question names by 文号 or by title (in 《》, or from 关于… on, unquoted)."""
+    found: set[str] = set()
+    unknown: list[str] = []
+    for match in DOC_NUMBER.finditer(q_match):
+        number = to_key(match.group())
+        hits = {doc for doc, (key, _) in index.doc_keys.items()
+                if key and (key == number or key.endswith(number) or number.endswith(key))}
+        found |= hits
+        if not hits:
+            unknown.append(match.group().strip())
+    q_key = to_key(q_match)
+    quoted = [to_key(t) for t in _BOOK_TITLE.findall(q_match)]
+    for doc, (_, title) in index.doc_keys.items():
+        core = title[title.find("关于") + 2:] if "关于" in title else title
+        if (len(core) >= _TITLE_MIN and core in q_key) or any(
+                len(t) >= _TITLE_MIN and t in title for t in quoted):
+            found.add(doc)
+    return DocumentRefs(frozenset(found), tuple(unknown))
+
+
 def calibrate(similarity: float, embedder_name: str) -> float:
     lo, hi = CALIBRATION.get(embedder_name, DEFAULT_CALIBRATION)
     return float(np.clip((similarity - lo) / (hi - lo), 0.0, 1.0))
@@ -250,6 +286,10 @@ class Searcher:
         t1 = time.perf_counter()
         timing["embed"] = (t1 - t0) * 1000
 
+        refs = document_refs(idx, q_match)
+        comparison = bool(_COMPARISON.search(q_match))
+        if refs.documents and not filters.doc_ids and not comparison:
+            filters = replace(filters, doc_ids=tuple(sorted(refs.documents)))  # about that document
         allowed = _allowed_clauses(idx, filters)
         if allowed is not None and len(allowed) == 0:
             return SearchResult([], 0.0, q_match, idx.generation, timing)
@@ -260,12 +300,12 @@ class Searcher:
         timing["search"] = (t2 - t1) * 1000
 
         fused = rrf([bm25_rank, dense_rank], weights=(BM25_WEIGHT, 1.0))
-        named = named_documents(idx, q_match)
+        named = named_documents(idx, q_match) | refs.documents
         if named:
             fused = {i: s * PLACE_BOOST if idx.clauses[i].doc_id in named else s
                      for i, s in fused.items()}
         ranked = sorted(fused, key=lambda i: (-fused[i], i))
-        compares = (bool(_COMPARISON.search(q_match)) and bool(named)) or len(named) >= 2
+        compares = (comparison and bool(named)) or len(named) >= 2
         order = diversify(ranked, fused, {i: idx.clauses[i].doc_id for i in ranked}, k,
                           COMPARE_DECAY if compares else DOC_DECAY)
         hits = []

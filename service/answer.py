@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from corpus.clean import find_spans, to_match, to_simplified
 from corpus.injection import instruction_sentences
 from corpus.models import Clause
-from index.search import Filters, Hit, calibrate
+from index.search import Filters, Hit, calibrate, document_refs
 from index.tokenize import places, tokenize
 from service.intent import Detail, asked_detail, classify, sentence_has_detail
 from service.schemas import AskOut, Citation, FiltersIn, clause_out, hit_out
@@ -180,9 +180,38 @@ def unknown_places(q_match: str, corpus_text: str) -> list[str]:
     return [name for name in places(q_match) if name not in corpus_text]
 
 
+# What a document is (its issuer, 文号, date, title), not what it says.
+_ABOUT_DOCUMENT = re.compile(r"哪个单位发|哪个部门发|谁发的|谁印发|发文单位|发文机关|印发单位|发布单位|"
+                            r"什么时候(?:发|印发|发布|出台)|哪天(?:发|印发|发布)|发布时间|印发时间|成文日期|"
+                            r"文号是|文号多少|什么文号|标题是|叫什么名字|全称")
+
+
+def _document_line(engine: Engine, doc_id: str) -> str | None:
+    doc = next((d for d in engine.generation.index.manifest.get("documents", [])
+                if d["doc_id"] == doc_id), None)
+    if doc is None:
+        return None
+    parts = [f"《{to_match(doc.get('title') or doc_id)}》"]
+    for label, key in (("文号", "doc_number"), ("发文单位", "issuer"), ("成文日期", "date_issued"),
+                       ("发布日期", "date_published")):
+        if doc.get(key):
+            parts.append(f"{label}：{to_match(doc[key])}")
+    return "，".join(parts)
+
+
 def compose(engine: Engine, question: str, hits: list[Hit], confidence: float,
             intent: str, compared: tuple[str, ...] = ()) -> Draft:
     q_match = to_match(question)
+    refs = document_refs(engine.generation.index, q_match)
+    if refs.unknown_numbers:  # a 文号 no indexed document has: nothing here is that document
+        return Draft(f"已收录的文件中没有文号为{'、'.join(refs.unknown_numbers)}的文件。", False, [],
+                     ["unknown_document_number"])
+    if len(refs.documents) == 1 and _ABOUT_DOCUMENT.search(q_match):
+        doc_id = next(iter(refs.documents))
+        line = _document_line(engine, doc_id)
+        first = next((h for h in hits if h.clause.doc_id == doc_id), None)
+        if line and first is not None:
+            return Draft(f"{line}[1]。", True, [first], [])
     if not hits or confidence < engine.settings.min_confidence:
         return Draft(NOT_FOUND, False, [], [])
     if places := unknown_places(q_match, engine.generation.corpus_text):

@@ -7,11 +7,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from corpus.clean import to_match
 from corpus.models import Clause
 from index import store
 from index.build import build_index, lexical_text
 from index.embed import HashEmbedder, load_embedder
-from index.search import Filters, Searcher, diversify, load_index, named_documents, rrf
+from index.search import (
+    Filters,
+    Searcher,
+    diversify,
+    document_refs,
+    load_index,
+    named_documents,
+    rrf,
+)
 
 SEEDS = Path(__file__).resolve().parents[2] / "corpus" / "raw"
 
@@ -132,6 +141,21 @@ def test_combined_filters_select_exactly_the_clauses_that_pass_each(engine) -> N
     assert {h.clause.clause_id for h in hits} == wanted
     by_file = engine.searcher.search("工作", 200, Filters(doc_ids=(f"{doc}.txt",), kinds=("news",))).hits
     assert by_file == []  # that document is a plan, not news
+
+
+def test_a_question_naming_a_document_by_number_or_title_searches_it(engine) -> None:  # type: ignore[no-untyped-def]
+    index = engine.searcher.index
+    binzhou = "000_02d0f658efa8fe2c"
+    for question in ("滨政办字〔2024〕18号里对集群用地保障怎么规定？", "濱政辦字[2024]18號對人才有什麼支持",
+                     "《关于加快发展先进制造业集群的实施意见》对人才有什么支持",
+                     "加快发展先进制造业集群的实施意见对人才有什么支持"):
+        refs = document_refs(index, to_match(question))
+        assert refs.documents == {binzhou} and refs.unknown_numbers == (), question
+        hits = engine.searcher.search(question, 5).hits
+        assert hits and {h.clause.doc_id for h in hits} == {binzhou}
+    unknown = document_refs(index, to_match("鲁工信发〔2024〕3号对专精特新有什么支持"))
+    assert unknown.documents == frozenset() and unknown.unknown_numbers == ("鲁工信发〔2024〕3号",)
+    assert document_refs(index, to_match("实施意见里对人才有什么支持")).documents == frozenset()
 
 
 def test_a_named_place_prefers_that_places_documents(engine) -> None:  # type: ignore[no-untyped-def]

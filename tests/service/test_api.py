@@ -75,6 +75,16 @@ def test_an_answer_quotes_each_sentence_that_carries_the_question(client) -> Non
     assert "60%" in body["answer"] and "2025年" in body["answer"]
 
 
+def test_document_numbers_answer_what_a_document_is_or_that_it_is_missing(client) -> None:  # type: ignore[no-untyped-def]
+    body = ask(client, "滨政办字〔2024〕18号文件是哪个单位发的？")
+    assert body["answerable"] is True
+    assert "滨州市人民政府办公室" in body["answer"] and "滨政办字〔2024〕18号" in body["answer"]
+    assert {c["doc_id"] for c in body["citations"]} == {"000_02d0f658efa8fe2c"}
+    missing = ask(client, "鲁工信发〔2024〕3号文件对专精特新企业有什么支持？")
+    assert missing["answerable"] is False and "鲁工信发〔2024〕3号" in missing["answer"]
+    assert missing["citations"] == []
+
+
 def test_a_comparison_cites_each_named_document(client) -> None:  # type: ignore[no-untyped-def]
     body = ask(client, "滨州和山东对“一企一技术”研发中心分别定了什么目标？")
     docs = {c["doc_id"] for c in body["citations"]}

@@ -2,7 +2,8 @@
 
 Written by hand from reading the seed documents; quotes are given as plain phrases and normalised
 with the same to_key as the hit rule, then checked against the documents by ``load_gold``.
-Run: python eval/gold/src/dev_more.py >> eval/gold/dev.jsonl (once; ids are fixed).
+Run: python eval/gold/src/dev_more.py >> eval/gold/dev.jsonl (once; ids are fixed; d103, d104
+and u17 were appended in session 3 by printing only those rows).
 """
 
 from __future__ import annotations
@@ -108,6 +109,12 @@ QUESTIONS = [
     ("d101", "eligibility", "那需要交哪些材料？",
      [(D1, "省级科技行政管理部门申报文件")],
      {"history": ["创新型产业集群建设试点怎么申报？"]}),
+    # Session 3: officials name a document by 文号 or title (added with that feature; "who issued
+    # 滨政办字〔2024〕18号" has no clause as evidence, so it is an API test instead).
+    ("d103", "support_measure", "滨政办字〔2024〕18号对集群的土地、金融、人才要素保障是怎么规定的？",
+     [(D0, "强化土地、金融、人才等要素保障")], {}),
+    ("d104", "target_number", "《关于加快发展先进制造业集群的实施意见》提出到2027年要培育多少家市级以上工业设计中心和研发中心等平台？",
+     [(D0, "科技创新平台600家以上")], {"facts": ["600家"]}),
 ]
 
 UNANSWERABLE = [
@@ -122,6 +129,7 @@ UNANSWERABLE = [
     ("u14", "企业申报高新技术企业认定需要满足哪些条件？", "near miss: 高新技术企业 targets, no criteria"),
     ("u15", "集群试点批准后考核不合格会被摘牌吗，整改期多长？", "near miss: 评价与考核 mentioned, no sanction"),
     ("u16", "园区标准厂房的租金减免标准是多少？", "near miss: 标准厂房/空间 mentioned, no rent rule"),
+    ("u17", "鲁工信发〔2024〕3号文件对专精特新企业有什么支持？", "a 文号 no indexed document has"),
 ]
 
 
