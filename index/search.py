@@ -45,6 +45,7 @@ CANDIDATES = 50
 # such a question is about that document only.
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔［\[【（(]\s*\d{4}\s*[〕］\]】）)]\s*第?\s*\d{1,4}\s*号")
 _BOOK_TITLE = re.compile(r"《([^》]{4,80})》")
+_ASKING = re.compile(r"^(?:请问|问一下|关于|根据|按照|依据|对于|查询|查一下|查|看看|看)+")
 _TITLE_MIN = 8  # characters of a title (from 关于 on) a question must repeat to name its document
 # Cosine range of e5-small between clearly off-topic (lo: weather, films ≈ 0.79–0.84) and
 # typical on-topic questions (hi: the dev answerables' median ≈ 0.92), measured on the dev set
@@ -220,7 +221,7 @@ def document_refs(index: LoadedIndex, q_match: str) -> DocumentRefs:
                 if key and (key == number or key.endswith(number) or number.endswith(key))}
         found |= hits
         if not hits:
-            unknown.append(match.group().strip())
+            unknown.append(_ASKING.sub("", match.group().strip()))
     q_key = to_key(q_match)
     quoted = [to_key(t) for t in _BOOK_TITLE.findall(q_match)]
     for doc, (_, title) in index.doc_keys.items():

@@ -155,6 +155,8 @@ def test_a_question_naming_a_document_by_number_or_title_searches_it(engine) -> 
         assert hits and {h.clause.doc_id for h in hits} == {binzhou}
     unknown = document_refs(index, to_match("鲁工信发〔2024〕3号对专精特新有什么支持"))
     assert unknown.documents == frozenset() and unknown.unknown_numbers == ("鲁工信发〔2024〕3号",)
+    assert document_refs(index, to_match("请问鲁工信发〔2024〕3号讲什么")).unknown_numbers == ("鲁工信发〔2024〕3号",)
+    assert document_refs(index, to_match("请问滨政办字〔2024〕18号讲什么")).documents == {binzhou}
     assert document_refs(index, to_match("实施意见里对人才有什么支持")).documents == frozenset()
 
 
