@@ -102,6 +102,8 @@ class LoadedIndex:
     searchable: np.ndarray = field(init=False)  # False for a document's 主送 line, which answers nothing
     doc_places: dict[str, tuple[str, ...]] = field(init=False)  # places named in title and issuer
     doc_keys: dict[str, tuple[str, str]] = field(init=False)  # doc id -> (文号, title) as to_key
+    title_cores: list[tuple[str, str]] = field(init=False)  # (doc id, title from 关于 on) long enough to name it
+    by_number: dict[str, set[str]] = field(init=False)  # 文号 as to_key -> doc ids
     rows: dict[str, np.ndarray] = field(init=False)  # "doc:…"/"kind:…"/"office:…" -> clause rows, for filters
 
     def __post_init__(self) -> None:
@@ -116,6 +118,12 @@ class LoadedIndex:
         self.rows = {key: np.array(found, dtype=np.int64) for key, found in rows.items()}
         self.doc_keys = {d["doc_id"]: (to_key(d.get("doc_number") or ""), to_key(d.get("title") or ""))
                          for d in self.manifest.get("documents", [])}
+        self.by_number = {}
+        for doc, (number, _) in self.doc_keys.items():
+            if number:
+                self.by_number.setdefault(number, set()).add(doc)
+        self.title_cores = [(doc, core) for doc, (_, title) in self.doc_keys.items()
+                            if len(core := title.split("关于", 1)[-1]) >= _TITLE_MIN]
         self.doc_places = {
             d["doc_id"]: tuple(places(to_match(f"{d.get('title') or ''} {d.get('issuer') or ''}")))
             for d in self.manifest.get("documents", [])}
@@ -217,18 +225,17 @@ def document_refs(index: LoadedIndex, q_match: str) -> DocumentRefs:
     unknown: list[str] = []
     for match in DOC_NUMBER.finditer(q_match):
         number = to_key(match.group())
-        hits = {doc for doc, (key, _) in index.doc_keys.items()
-                if key and (key == number or key.endswith(number) or number.endswith(key))}
+        # the pattern may take in words before the issuer's abbreviation: try each suffix
+        hits = next((index.by_number[number[i:]] for i in range(len(number))
+                     if number[i:] in index.by_number), set())
         found |= hits
         if not hits:
             unknown.append(_ASKING.sub("", match.group().strip()))
     q_key = to_key(q_match)
-    quoted = [to_key(t) for t in _BOOK_TITLE.findall(q_match)]
-    for doc, (_, title) in index.doc_keys.items():
-        core = title[title.find("关于") + 2:] if "关于" in title else title
-        if (len(core) >= _TITLE_MIN and core in q_key) or any(
-                len(t) >= _TITLE_MIN and t in title for t in quoted):
-            found.add(doc)
+    found |= {doc for doc, core in index.title_cores if core in q_key}
+    for quoted in (to_key(t) for t in _BOOK_TITLE.findall(q_match)):
+        if len(quoted) >= _TITLE_MIN:
+            found |= {doc for doc, (_, title) in index.doc_keys.items() if quoted in title}
     return DocumentRefs(frozenset(found), tuple(unknown))
 
 
