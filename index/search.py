@@ -75,6 +75,12 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class DocumentRefs:
+    documents: frozenset[str] = frozenset()  # indexed documents the question names by 文号 or title
+    unknown_numbers: tuple[str, ...] = ()  # 文号 it names that no indexed document has
+
+
+@dataclass(frozen=True)
 class SearchResult:
     hits: list[Hit]
     confidence: float
@@ -82,6 +88,7 @@ class SearchResult:
     generation: str
     timing_ms: dict[str, float] = field(default_factory=dict)
     compared: tuple[str, ...] = ()  # the documents a comparison question names, each to be cited
+    refs: DocumentRefs = DocumentRefs()  # documents the question names by 文号 or title
 
 
 def is_searchable(clause: Clause) -> bool:
@@ -213,12 +220,6 @@ def named_documents(index: LoadedIndex, q_match: str) -> set[str]:
     return named if len(named) < len(index.doc_places) else set()
 
 
-@dataclass(frozen=True)
-class DocumentRefs:
-    documents: frozenset[str]  # indexed documents the question names by 文号 or title
-    unknown_numbers: tuple[str, ...]  # 文号 it names that no indexed document has
-
-
 def document_refs(index: LoadedIndex, q_match: str) -> DocumentRefs:
     """Documents a question names by 文号 or by title (in 《》, or from 关于… on, unquoted)."""
     found: set[str] = set()
@@ -300,7 +301,7 @@ class Searcher:
             filters = replace(filters, doc_ids=tuple(sorted(refs.documents)))  # about that document
         allowed = _allowed_clauses(idx, filters)
         if allowed is not None and len(allowed) == 0:
-            return SearchResult([], 0.0, q_match, idx.generation, timing)
+            return SearchResult([], 0.0, q_match, idx.generation, timing, refs=refs)
 
         bm25_rank, lexical, best = self._candidates(q_match, vector, filters, allowed)
         dense_rank = sorted(best, key=best.__getitem__, reverse=True)[:CANDIDATES]
@@ -325,7 +326,7 @@ class Searcher:
         top_dense = max(best.values()) if best else 0.0
         confidence = calibrate(top_dense, idx.manifest["embedder"]["name"])
         return SearchResult(hits, confidence, q_match, idx.generation, timing,
-                            tuple(sorted(named)) if compares else ())
+                            tuple(sorted(named)) if compares else (), refs)
 
     def _candidates(self, q_match: str, vector: np.ndarray, filters: Filters,
                     allowed: np.ndarray | None) -> tuple[list[int], dict[int, float], dict[int, float]]:

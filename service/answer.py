@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from corpus.clean import find_spans, to_match, to_simplified
 from corpus.injection import instruction_sentences
 from corpus.models import Clause
-from index.search import Filters, Hit, calibrate, document_refs
+from index.search import DocumentRefs, Filters, Hit, calibrate
 from index.tokenize import places, tokenize
 from service.intent import Detail, asked_detail, classify, sentence_has_detail
 from service.schemas import AskOut, Citation, FiltersIn, clause_out, hit_out
@@ -200,9 +200,9 @@ def _document_line(engine: Engine, doc_id: str) -> str | None:
 
 
 def compose(engine: Engine, question: str, hits: list[Hit], confidence: float,
-            intent: str, compared: tuple[str, ...] = ()) -> Draft:
+            intent: str, compared: tuple[str, ...] = (), refs: DocumentRefs | None = None) -> Draft:
     q_match = to_match(question)
-    refs = document_refs(engine.generation.index, q_match)
+    refs = refs or DocumentRefs()
     if refs.unknown_numbers:  # a 文号 no indexed document has: nothing here is that document
         return Draft(f"已收录的文件中没有文号为{'、'.join(refs.unknown_numbers)}的文件。", False, [],
                      ["unknown_document_number"])
@@ -299,7 +299,7 @@ def answer_question(engine: Engine, question: str, top_k: int | None = None,
         intent = classify(to_match(question))
     result = generation.searcher.search(question, max(top_k, 5), to_filters(filters))
     hits = result.hits[:top_k]
-    draft = compose(engine, question, hits, result.confidence, intent, result.compared)
+    draft = compose(engine, question, hits, result.confidence, intent, result.compared, result.refs)
     mode = "extractive"
     warnings = list(draft.warnings)
     answer = draft.answer
