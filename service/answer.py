@@ -203,7 +203,7 @@ def compose(engine: Engine, question: str, hits: list[Hit], confidence: float,
             intent: str, compared: tuple[str, ...] = (), refs: DocumentRefs | None = None) -> Draft:
     q_match = to_match(question)
     refs = refs or DocumentRefs()
-    if refs.unknown_numbers:  # a 文号 no indexed document has: nothing here is that document
+    if refs.unknown_numbers and not refs.documents:  # only a 文号 no indexed document has
         return Draft(f"已收录的文件中没有文号为{'、'.join(refs.unknown_numbers)}的文件。", False, [],
                      ["unknown_document_number"])
     if len(refs.documents) == 1 and _ABOUT_DOCUMENT.search(q_match):
@@ -302,6 +302,8 @@ def answer_question(engine: Engine, question: str, top_k: int | None = None,
     draft = compose(engine, question, hits, result.confidence, intent, result.compared, result.refs)
     mode = "extractive"
     warnings = list(draft.warnings)
+    if result.refs.unknown_numbers and "unknown_document_number" not in warnings:
+        warnings.append("unknown_document_number")  # another document it names was answered from
     answer = draft.answer
     if engine.settings.llm_base_url and draft.cited:
         from service.generate import generate_llm_answer
