@@ -192,10 +192,13 @@ def _document_line(engine: Engine, doc_id: str) -> str | None:
     if doc is None:
         return None
     parts = [f"《{to_match(doc.get('title') or doc_id)}》"]
-    for label, key in (("文号", "doc_number"), ("发文单位", "issuer"), ("成文日期", "date_issued"),
-                       ("发布日期", "date_published")):
+    for label, key in (("文号", "doc_number"), ("发文单位", "issuer")):
         if doc.get(key):
             parts.append(f"{label}：{to_match(doc[key])}")
+    # the one date a citation carries: when it was issued, else when it was published
+    if doc.get("date_issued") or doc.get("date_published"):
+        label = "成文日期" if doc.get("date_issued") else "发布日期"
+        parts.append(f"{label}：{doc.get('date_issued') or doc.get('date_published')}")
     return "，".join(parts)
 
 
