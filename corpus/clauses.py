@@ -20,6 +20,8 @@ _CN_NUM = "一二三四五六七八九十百零〇"
 _CN_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"〇": 0}
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("annex", re.compile(r"^附件\s*(\d*)\s*[:：]?")),
+    ("chapter", re.compile(rf"^第\s*([\d{_CN_NUM}]+)\s*章")),
+    ("section", re.compile(rf"^第\s*([\d{_CN_NUM}]+)\s*[节節]")),
     ("article", re.compile(rf"^第([\d{_CN_NUM}]+)[条條]")),
     ("cn", re.compile(rf"^([{_CN_NUM}]+)\s*、")),
     ("paren_cn", re.compile(rf"^\(([{_CN_NUM}]+)\)")),
@@ -47,6 +49,8 @@ _OFFICE_TRIM = re.compile(r"(牵头|配合|等部门|等单位|等|按职责分�
 SHORT_ITEM_CHARS = 100
 SHORT_LIST_CHARS = 600
 _ITEM_KINDS = {"arabic", "paren_arabic", "circled"}
+# Regulations (管理办法, 条例) nest by rank, not by order of appearance: 章 › 节 › 条.
+_LEGAL_RANK = {"chapter": 0, "section": 1, "article": 2}
 # The 主送 line of an official document ("各县(市、区)人民政府,市政府各部门,…:") names who
 # receives it; it answers no question and would otherwise match every office query.
 _ADDRESSEE = re.compile(r"^(?:各[^。；;]{1,40}[、,，])+[^。；;]*[:：]$")
@@ -100,8 +104,8 @@ def detect_marker(line: str) -> tuple[str, int, str] | None:
             n = int(raw) if raw else 1
             return kind, n, f"附件{raw}"
         n = _cn_value(raw)
-        label = {"cn": raw, "paren_cn": f"({raw})", "article": f"第{n}条",
-                 "paren_arabic": f"({n})"}.get(kind, str(n))
+        label = {"cn": raw, "paren_cn": f"({raw})", "article": f"第{n}条", "chapter": f"第{n}章",
+                 "section": f"第{n}节", "paren_arabic": f"({n})"}.get(kind, str(n))
         return kind, n, label
     return None
 
@@ -204,6 +208,11 @@ class _TreeBuilder:
                      title=_heading_title(text))
         if kind == "annex":  # an annex closes everything before it
             del self.stack[1:]
+        if kind in _LEGAL_RANK:  # 第N章 closes sections and articles, 第N节 closes articles
+            closed = next((i for i, n in enumerate(self.stack)
+                           if n.kind in _LEGAL_RANK and _LEGAL_RANK[n.kind] >= _LEGAL_RANK[kind]), None)
+            if closed is not None and self.stack[closed].kind != kind:
+                del self.stack[closed:]
         depth = next((i for i in range(len(self.stack) - 1, 0, -1)
                       if self.stack[i].kind == kind), None)
         if depth is not None:
@@ -309,8 +318,10 @@ def _lift_lost_headings(node: _Node) -> None:
 
 def _fold_short_lists(node: _Node) -> None:
     kids = node.children
+    # Under an article (第三条), (一)(二)… are its items (条 › 项), not sections of their own.
+    items = _ITEM_KINDS | {"paren_cn"} if node.kind == "article" else _ITEM_KINDS
     if (node.kind not in {"root", "group", "para"} and len(kids) >= 2
-            and all(k.kind in _ITEM_KINDS and not k.children for k in kids)):
+            and all(k.kind in items and not k.children for k in kids)):
         texts = ["\n".join(k.lines) for k in kids]
         if (all(len(to_match(t)) <= SHORT_ITEM_CHARS for t in texts)
                 and sum(len(t) for t in texts) <= SHORT_LIST_CHARS):

@@ -31,3 +31,22 @@ def test_the_addressee_line_is_flagged() -> None:
                      "一、总体要求", "坚持创新驱动。")
     assert "addressees" in clauses[0].flags
     assert "addressees" not in clauses[1].flags
+
+
+def test_chapters_and_articles_of_a_regulation_nest() -> None:
+    # 管理办法 are written 第一章 › 第一条 › (一); articles number on across chapters.
+    clauses = _split("第一章 总则", "第一条 为鼓励企业加大研发投入，制定本办法。",
+                     "第二章 补助条件", "第二条 申请补助的企业应当同时符合下列条件：",
+                     "（一）在本市注册；", "（二）上年度研发费用不低于100万元。",
+                     "第三条 补助最高不超过50万元。", "第三节 附则", "第四条 本办法由市科技局负责解释。")
+    assert [c.number_path for c in clauses] == ["第1章.第1条", "第2章.第2条", "第2章.第3条",
+                                                "第2章.第3节.第4条"]
+    conditions = clauses[1]
+    assert conditions.heading_path == ("第二章 补助条件", "第二条 申请补助的企业应当同时符合下列条件：")
+    assert "list" in conditions.flags and "（二）上年度研发费用不低于100万元。" in conditions.text
+    assert "第二章" not in clauses[0].text  # a chapter heading is a heading, not the end of the article before it
+
+
+def test_parenthesised_items_outside_an_article_stay_sections() -> None:
+    clauses = _split("一、重点任务", "（一）加强创新。", "（二）强化人才。")
+    assert [c.number_path for c in clauses] == ["一.(一)", "一.(二)"]
