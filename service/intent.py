@@ -29,6 +29,7 @@ DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|截�
 PERIOD = re.compile(r"\d{4}年?\s*[至到—–\-~－]\s*\d{4}年|有效期|期限为|期限\d|[至到]\d{4}年|"
                     r"[\d一二三四五六七八九十两]+年(?:内|期|有效)|[\d一二三四五六七八九十两]+(?:个月|天|个?工作日)")
 NUMBER = re.compile(r"\d")
+CONTACT = re.compile(r"\d{3,4}[-—－ ]?\d{7,8}|1[3-9]\d{9}|联系人|[\w.]+@[\w.]+")
 SUPPORT_WORDS = re.compile(r"补贴|奖励|补助|资助|扶持|给予|发放|津贴|奖补|支持|加分|减免|返还")
 
 
@@ -49,6 +50,7 @@ _DETAILS: list[tuple[re.Pattern[str], Detail]] = [
      Detail("period", "期限")),
     (re.compile(r"截止|哪天|什么时候|何时|几月几日|日期|时间节点"), Detail("date", "日期或期限")),
     (re.compile(r"哪些材料|什么材料|要交什么|准备什么|提交什么|需要.*材料"), Detail("materials", "材料清单")),
+    (re.compile(r"电话|联系方式|联系人|联系谁|找谁咨询|咨询谁|邮箱|电子信箱"), Detail("contact", "联系方式")),
 ]
 
 
@@ -84,6 +86,8 @@ def sentence_has_detail(sentence: str, detail: Detail, question_match: str) -> b
         return bool(DATE.search(sentence))
     if detail.name == "period":
         return bool(PERIOD.search(sentence) or DATE.search(sentence))
+    if detail.name == "contact":
+        return bool(CONTACT.search(sentence))
     if detail.name == "materials":
         return "材料" in sentence or "申报文件" in sentence or "批复件" in sentence
     return bool(NUMBER.search(sentence))

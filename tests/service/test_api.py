@@ -60,6 +60,11 @@ def test_the_seed_unanswerables_are_refused(client) -> None:  # type: ignore[no-
         assert body["answerable"] is False, (row["question"], body["answer"])
 
 
+def test_a_contact_no_document_states_is_not_taken_from_another(client) -> None:  # type: ignore[no-untyped-def]
+    body = ask(client, "滨州集群培育工作的联系电话是多少？")
+    assert body["answerable"] is False and "未规定具体联系方式" in body["answer"]
+
+
 def test_near_miss_names_the_missing_detail(client) -> None:  # type: ignore[no-untyped-def]
     body = ask(client, "泰山产业领军人才的申报截止日期是哪天？")
     assert body["answerable"] is False

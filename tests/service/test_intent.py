@@ -20,6 +20,9 @@ from service.intent import asked_detail, sentence_has_detail
     ("申报截止日期是哪天？", "申请单位向省级科技行政管理部门提出申请。", False),
     ("新认定的企业奖励多少钱？", "对新认定的企业给予一次性奖励50万元。", True),
     ("新认定的企业奖励多少钱？", "投资500万元以上的项目纳入重点管理。", False),
+    ("申报有问题找谁，电话多少？", "联系人：王明，联系电话：0543-3161234。", True),
+    ("申报的联系方式是什么？", "联系邮箱：zxqyk@example.gov.cn。", True),
+    ("申报的联系电话是多少？", "申报截止时间为2024年6月30日。", False),
 ])
 def test_a_sentence_states_the_asked_detail(question: str, sentence: str, stated: bool) -> None:
     detail = asked_detail(to_match(question))
