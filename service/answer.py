@@ -30,6 +30,10 @@ CITE_RATIO = 0.9  # a further clause is cited when its strength is this close to
 MAX_CITED = 3
 _SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 _LIST_HEADING = re.compile(r"条件|材料|资格|要求|程序|流程|标准")
+# The formulas that hand over to the body ("现将有关事项通知如下", "特制定本方案") answer nothing.
+# Only a sentence that ends with one is a formula ("特制定本意见，政策期限为2016年至2018年" is not).
+_FORMULA = re.compile(r"(?:(?:通知|规定|明确|意见|要求)如下|制定本(?:意见|方案|办法|措施|细则|通知)|"
+                      r"现(?:就|将)[^。]{0,40}(?:通知|印发|公告|公布))[。:：；;]?$")
 _FOLLOWUP = re.compile(r"^(那|那么|这|它|该|其|此|上述|还有|另外|再)|呢[？?]?$|这项|这个|该项|它的|其中")
 
 
@@ -66,10 +70,15 @@ def _overlap(sentence: str, q_tokens: set[str]) -> float:
     return sum(len(t) for t in tokens & q_tokens)
 
 
+def _quotable(clause: Clause) -> list[str]:
+    """Sentences an answer may quote: not addressed to a model (corpus.injection), not a formula."""
+    return [s for s in sentences(clause.text_match)
+            if not instruction_sentences(s) and not _FORMULA.search(s)]
+
+
 def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | None,
                     q_match: str, limit: int = 2) -> list[str]:
-    # A sentence addressed to a model (corpus.injection) is never quoted as an answer.
-    found = [s for s in sentences(hit.clause.text_match) if not instruction_sentences(s)]
+    found = _quotable(hit.clause)
     if not found:
         return []
     # The heading-only first sentence ("1.建设高水平创新载体。") says little on its own.
@@ -246,6 +255,7 @@ def compose(engine: Engine, question: str, hits: list[Hit], confidence: float,
                 return Draft(f"文件提到{topic}，但未规定具体{detail.label}。[1]", False,
                              cited[:1], ["asked_detail_missing"])
 
+    cited = [h for h in cited if _quotable(h.clause)] or cited[:1]  # nothing to quote, nothing to cite
     lines: list[str] = []
     if intent == "responsible_office":
         offices = [o for h in cited for o in h.clause.offices]

@@ -32,3 +32,14 @@ def test_a_sentence_states_the_asked_detail(question: str, sentence: str, stated
 
 def test_a_question_without_a_specific_detail_asks_for_none() -> None:
     assert asked_detail(to_match("滨州集群培育有哪些重点任务？")) is None
+
+
+def test_a_closing_formula_is_never_quoted_but_a_sentence_containing_one_is() -> None:
+    from corpus.clauses import BodyLine, split_clauses
+    from corpus.models import DocumentMeta
+    from service.answer import _quotable
+
+    clause = split_clauses("d", "d.txt", DocumentMeta(title="测试"), [BodyLine(
+        "为加快培育专精特新中小企业，现将2024年度申报工作有关事项通知如下。"
+        "特制定本意见，政策期限为2016年至2018年。")])[0]
+    assert _quotable(clause) == ["特制定本意见,政策期限为2016年至2018年。"]
