@@ -79,6 +79,9 @@ def _quotable(clause: Clause) -> list[str]:
 def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | None,
                     q_match: str, limit: int = 2) -> list[str]:
     found = _quotable(hit.clause)
+    # The heading on a line of its own ("四、支持政策") says nothing the sentences below do not.
+    heading = to_match(hit.clause.heading_path[-1]).strip("。 ") if hit.clause.numbered else ""
+    found = [s for s in found if s.strip("。 ") != heading] or found
     if not found:
         return []
     # The heading-only first sentence ("1.建设高水平创新载体。") says little on its own.
