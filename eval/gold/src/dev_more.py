@@ -133,13 +133,14 @@ UNANSWERABLE = [
 ]
 
 
-def rows() -> list[dict[str, object]]:
+def rows(questions: list = QUESTIONS, unanswerable: list = UNANSWERABLE) -> list[dict[str, object]]:  # type: ignore[type-arg]
+    """Gold rows: quotes normalised with the hit rule's to_key (extra_more.py reuses this)."""
     out: list[dict[str, object]] = []
-    for qid, kind, question, evidence, extra in QUESTIONS:
+    for qid, kind, question, evidence, extra in questions:
         out.append({"id": qid, "question": question, "type": kind, "answerable": True,
                     "evidence": [{"doc": doc, "quote": to_key(phrase)} for doc, phrase in evidence],
                     **extra})
-    for qid, question, note in UNANSWERABLE:
+    for qid, question, note in unanswerable:
         out.append({"id": qid, "question": question, "type": "unanswerable", "answerable": False,
                     "evidence": [], "note": note})
     return out

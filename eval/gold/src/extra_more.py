@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from corpus.clean import to_key
+from dev_more import rows  # the sibling script (this directory is on sys.path when run)
 
 L, S = "01_liuhe-key-industries-2023.txt", "02_shanghai-lingang-shuangte-2016.txt"
 
@@ -61,18 +61,6 @@ UNANSWERABLE = [
 ]
 
 
-def rows() -> list[dict[str, object]]:
-    out: list[dict[str, object]] = []
-    for qid, kind, question, evidence, extra in QUESTIONS:
-        out.append({"id": qid, "question": question, "type": kind, "answerable": True,
-                    "evidence": [{"doc": doc, "quote": to_key(phrase)} for doc, phrase in evidence],
-                    **extra})
-    for qid, question, note in UNANSWERABLE:
-        out.append({"id": qid, "question": question, "type": "unanswerable", "answerable": False,
-                    "evidence": [], "note": note})
-    return out
-
-
 if __name__ == "__main__":
-    for row in rows():
+    for row in rows(QUESTIONS, UNANSWERABLE):
         print(json.dumps(row, ensure_ascii=False))
