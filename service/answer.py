@@ -242,12 +242,12 @@ def compose(engine: Engine, question: str, hits: list[Hit], confidence: float,
 
     if detail is not None:
         has = [h for h in cited if any(sentence_has_detail(s, detail, q_match)
-                                       for s in sentences(h.clause.text_match))]
+                                       for s in _quotable(h.clause))]
         if not has:
             # another clause of the same document may state it (一、申报条件 … 五、联系方式);
             # another document's would answer a question about a different policy
             extra = [h for h in hits[:5] if h not in cited and h.clause.doc_id == cited[0].clause.doc_id
-                     and any(sentence_has_detail(s, detail, q_match) for s in sentences(h.clause.text_match))]
+                     and any(sentence_has_detail(s, detail, q_match) for s in _quotable(h.clause))]
             top_bm25 = max(h.bm25 for h in hits) or 1.0
             name = engine.generation.index.manifest["embedder"]["name"]
             if extra and _strength(extra[0], top_bm25, name) >= CITE_RATIO * _strength(
