@@ -14,8 +14,8 @@ from corpus.clean import to_match
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _BREADCRUMB = re.compile(r"^(当前位置|您的位置|你的位置|所在位置)\s*[:：]")
-_PAGE_INFO = re.compile(r"^(来源|日期|发布日期|发布时间|时间|点击|浏览次数|作者|编辑|字号)\s*[:：]")
-_ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]")
+_PAGE_INFO = re.compile(r"^(来源|日期|发布日期|发布时间|时间|点击|浏览次数|作者|编辑|字号|字体)\s*[:：]")
+_ORIGINAL_TITLE = re.compile(r"^[(（]?原标题\s*[:：]")
 _NAV_ITEM = re.compile(r"^[-·•>›»]\s*\S.{0,24}$")
 _FOOTER = re.compile(
     r"想爆料|新闻热线|广告热线|责任编辑|版权所有|免责声明|扫一扫|分享到|打印本页|关闭窗口"
@@ -72,24 +72,50 @@ def _is_noise(m: str) -> bool:
 
 
 def strip_boilerplate(lines: list[str]) -> list[tuple[int, str]]:
-    """(index, line) of the lines that are text: noise lines, nav-menu runs and repeated lines
-    are dropped; spam and dateline prefixes are cut off."""
+    """(index, line) of the lines that are text: noise lines and nav-menu runs are dropped; spam
+    and dateline prefixes are cut off. A repeated line goes only when it is a repeated headline
+    or part of a repeated block (a page scraped twice); a paragraph that a text itself repeats
+    (a law restating a rule in two articles) stays."""
     matched = [to_match(line) for line in lines]
     nav = _nav_runs(matched)
     kept: list[tuple[int, str]] = []
-    seen: set[str] = set()
     for i, (line, m) in enumerate(zip(lines, matched, strict=True)):
         if not m or i in nav or _is_noise(m):
             continue
         if i < 3:
             line = strip_spam_prefix(line)
         line = strip_dateline(line)
-        key = to_match(line)
-        if key in seen and len(key) >= 6:  # duplicated headline or re-posted paragraph
-            continue
-        seen.add(key)
         kept.append((i, line))
-    return kept
+    keys = [to_match(line) for _, line in kept]
+    repeated = _repeated_blocks(keys)
+    first_seen: set[str] = set()
+    out: list[tuple[int, str]] = []
+    for j, (i, line) in enumerate(kept):
+        key = keys[j]
+        headline = len(key) <= 40 and "。" not in key
+        if key in first_seen and len(key) >= 6 and (headline or j in repeated):
+            continue
+        first_seen.add(key)
+        out.append((i, line))
+    return out
+
+
+def _repeated_blocks(keys: list[str], min_run: int = 3) -> set[int]:
+    """Positions inside a run of at least ``min_run`` lines that repeats an earlier run."""
+    found: set[int] = set()
+    where: dict[str, list[int]] = {}
+    for j, key in enumerate(keys):
+        where.setdefault(key, []).append(j)
+    for j, key in enumerate(keys):
+        for earlier in where[key]:
+            if earlier >= j:
+                break
+            run = 0
+            while j + run < len(keys) and earlier + run < j and keys[earlier + run] == keys[j + run]:
+                run += 1
+            if run >= min_run:
+                found.update(range(j, j + run))
+    return found
 
 
 def _nav_runs(matched: list[str], min_run: int = 3) -> set[int]:

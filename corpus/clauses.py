@@ -16,13 +16,13 @@ from corpus.clean import to_match
 from corpus.injection import instruction_sentences
 from corpus.models import Clause, DocumentMeta, content_hash
 
-_CN_NUM = "一二三四五六七八九十百零〇"
-_CN_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"〇": 0}
+_CN_NUM = "一二三四五六七八九十百千零〇两"
+_CN_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"〇": 0, "两": 2}
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("annex", re.compile(r"^附件\s*(\d*)\s*[:：]?")),
     ("chapter", re.compile(rf"^第\s*([\d{_CN_NUM}]+)\s*章")),
     ("section", re.compile(rf"^第\s*([\d{_CN_NUM}]+)\s*[节節]")),
-    ("article", re.compile(rf"^第([\d{_CN_NUM}]+)[条條]")),
+    ("article", re.compile(rf"^第([\d{_CN_NUM}]+)[条條](?:之([一二三四五六七八九十]+))?")),
     ("cn", re.compile(rf"^([{_CN_NUM}]+)\s*、")),
     ("paren_cn", re.compile(rf"^\(([{_CN_NUM}]+)\)")),
     ("arabic", re.compile(r"^(\d{1,2})\s*[.、](?!\d)")),
@@ -55,6 +55,11 @@ _LEGAL_RANK = {"chapter": 0, "section": 1, "article": 2}
 # receives it; it answers no question and would otherwise match every office query.
 _ADDRESSEE = re.compile(r"^(?:各[^。；;]{1,40}[、,，])+[^。；;]*[:：]$")
 
+_UNNUMBERED = {"para", "header", "signature"}
+_CONTACT_LINE = re.compile(
+    r"^(?:联系人|联系电话|咨询电话|服务电话|电话|手机|邮箱|电子邮箱|电子信箱|传真|地址|邮寄地址|通讯地址"
+    r"|联系地址|邮编|邮政编码|网址|QQ|微信)\s*[:：]?")
+
 WINDOW_CHARS = 600  # e5-small reads ~0.7 tokens per Chinese character: 600 chars ≈ 420 tokens
 WINDOW_OVERLAP = 100
 
@@ -64,6 +69,7 @@ class BodyLine:
     text: str  # cleaned, original characters
     garbled_heading: bool = False  # the line's heading number was lost to mojibake
     numeral: str | None = None  # what could be recovered of that number
+    role: str | None = None  # "header" (title, 文号, date) or "signature": a clause of its own
 
 
 @dataclass
@@ -80,6 +86,9 @@ class _Node:
 def _cn_value(text: str) -> int:
     if text.isdigit():
         return int(text)
+    if "千" in text:
+        thousands, _, rest = text.partition("千")
+        return _CN_VALUES.get(thousands, 1) * 1000 + (_cn_value(rest.lstrip("零〇")) if rest else 0)
     if "百" in text:
         hundreds, _, rest = text.partition("百")
         return _CN_VALUES.get(hundreds, 1) * 100 + (_cn_value(rest.lstrip("零〇")) if rest else 0)
@@ -104,6 +113,8 @@ def detect_marker(line: str) -> tuple[str, int, str] | None:
             n = int(raw) if raw else 1
             return kind, n, f"附件{raw}"
         n = _cn_value(raw)
+        if kind == "article" and found.group(2):  # 第十条之一: an article inserted by amendment
+            return kind, n, f"第{n}条之{found.group(2)}"
         label = {"cn": raw, "paren_cn": f"({raw})", "article": f"第{n}条", "chapter": f"第{n}章",
                  "section": f"第{n}节", "paren_arabic": f"({n})"}.get(kind, str(n))
         return kind, n, label
@@ -186,7 +197,9 @@ class _TreeBuilder:
 
     def add(self, line: BodyLine) -> None:
         marker = detect_marker(line.text)
-        if line.garbled_heading:
+        if line.role:
+            self._add_apart(line.role, line.text)
+        elif line.garbled_heading:
             self._add_garbled(line)
         elif marker:
             self._add_numbered(*marker, text=line.text)
@@ -195,12 +208,28 @@ class _TreeBuilder:
             annex = self.stack[-1]  # "附件:" on its own line: the next line names the annex
             annex.lines.append(line.text)
             annex.title = f"{annex.title}{line.text}"
+        elif len(self.stack) == 1 and _CONTACT_LINE.match(to_match(line.text)) and \
+                self.root.children and self.root.children[-1].kind == "para" and \
+                _CONTACT_LINE.match(to_match(self.root.children[-1].lines[-1])):
+            self.root.children[-1].lines.append(line.text)  # one contact block: 联系人/电话/邮箱
         elif len(self.stack) == 1:
             self.paragraphs += 1
             self.root.children.append(_Node("para", self.paragraphs, f"¶{self.paragraphs}",
                                             [line.text]))
         else:
             self.stack[-1].lines.append(line.text)
+
+    def _add_apart(self, role: str, text: str) -> None:
+        """Header and signature lines are text, but of no article: a clause of their own."""
+        del self.stack[1:]
+        last = self.root.children[-1] if self.root.children else None
+        if last is not None and last.kind == role:
+            last.lines.append(text)
+            return
+        count = sum(1 for c in self.root.children if c.kind == role)
+        label = f"¶{role}" if count == 0 else f"¶{role}{count + 1}"
+        self.root.children.append(_Node(role, None, label, [text], flags=[role],
+                                        title={"header": "(文件头)", "signature": "(落款)"}[role]))
 
     def _add_numbered(self, kind: str, num: int, label: str, text: str,
                       flags: list[str] | None = None) -> _Node:
@@ -320,7 +349,7 @@ def _fold_short_lists(node: _Node) -> None:
     kids = node.children
     # Under an article (第三条), (一)(二)… are its items (条 › 项), not sections of their own.
     items = _ITEM_KINDS | {"paren_cn"} if node.kind == "article" else _ITEM_KINDS
-    if (node.kind not in {"root", "group", "para"} and len(kids) >= 2
+    if (node.kind not in {"root", "group", *_UNNUMBERED} and len(kids) >= 2
             and all(k.kind in items and not k.children for k in kids)):
         texts = ["\n".join(k.lines) for k in kids]
         if (all(len(to_match(t)) <= SHORT_ITEM_CHARS for t in texts)
@@ -348,7 +377,7 @@ def split_clauses(doc_id: str, source_file: str, meta: DocumentMeta,
         for child in node.children:
             child_labels = [*labels, child.label]
             title = child.title or _heading_title(child.lines[0] if child.lines else "")
-            child_titles = [*titles, title] if child.kind != "para" else titles
+            child_titles = [*titles, title] if child.kind not in _UNNUMBERED else titles
             pure_heading = (len(child.lines) == 1 and child.children
                             and _is_title_like(child.lines[0]))
             if child.lines and not pure_heading and child.kind != "group":

@@ -1,20 +1,21 @@
 """Document → metadata and clauses: the corpus stage end to end, without file I/O.
 
-Order matters and is fixed here: the optional ``SOURCE:`` line, HTML to text, mojibake repair
-(on raw lines, before cleaning touches them), cleaning, metadata (from every line), boilerplate
-removal, then clause splitting. Also drops documents whose text repeats one already ingested.
+Order matters and is fixed here: the optional ``SOURCE:`` line, mojibake repair (on raw lines,
+before cleaning touches them), cleaning, metadata (from every line and the format's own fields),
+boilerplate removal, then clause splitting. Across documents: a text that repeats one already
+ingested is skipped (with the reason), and a text that repeals another marks it repealed.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus.boilerplate import strip_boilerplate
 from corpus.clauses import BodyLine, split_clauses
-from corpus.clean import clean_text, html_to_text, to_match
+from corpus.clean import clean_text, to_match
 from corpus.load import load_paths
 from corpus.meta import extract_meta
 from corpus.models import Clause, Document, DocumentMeta, SkippedFile, content_hash
@@ -29,6 +30,7 @@ class ParsedDocument:
     meta: DocumentMeta
     clauses: list[Clause]
     body_hash: str
+    repeals: tuple[str, ...] = ()
 
 
 @dataclass
@@ -48,8 +50,6 @@ def body_lines(document: Document) -> tuple[list[str], list[BodyLine], str | Non
     first, _, rest = text.partition("\n")
     if found := _SOURCE_LINE.match(first):
         source_url, text = found.group(1), rest
-    if document.source_file.lower().endswith((".html", ".htm")):
-        text = html_to_text(text)
     page: list[str] = []
     garbled: dict[int, str | None] = {}
     for raw in text.split("\n"):
@@ -66,11 +66,41 @@ def body_lines(document: Document) -> tuple[list[str], list[BodyLine], str | Non
 
 def parse_document(document: Document) -> ParsedDocument:
     page, lines, source_url = body_lines(document)
-    result = extract_meta(page, [line.text for line in lines], source_url)
-    body = [line for i, line in enumerate(lines) if i not in result.consumed]
+    result = extract_meta(page, [line.text for line in lines], source_url, dict(document.fields))
+    body = [replace(line, role="signature" if i in result.signature else "header")
+            if i in result.consumed else line for i, line in enumerate(lines)]
     clauses = split_clauses(document.doc_id, document.source_file, result.meta, body)
     body_hash = content_hash("\n".join(to_match(line.text) for line in body))
-    return ParsedDocument(document, result.meta, clauses, body_hash)
+    return ParsedDocument(document, result.meta, clauses, body_hash, result.repeals)
+
+
+def _title_key(title: str) -> str:
+    """A title without the notice wrapper: 关于印发《X》的通知 and X name the same text."""
+    m = re.sub(r"[^\w]", "", to_match(title))
+    m = re.sub(r"^.*?关于印发", "", m)
+    return re.sub(r"的通知$", "", m)
+
+
+def mark_repealed(documents: list[ParsedDocument]) -> list[ParsedDocument]:
+    """A text stating 《X》同时废止 repeals the corpus document titled X. Same-title pairs are
+    revisions of one text, not repeals, and a text never repeals itself."""
+    by_title: dict[str, list[int]] = {}
+    for i, doc in enumerate(documents):
+        if doc.meta.title:
+            by_title.setdefault(_title_key(doc.meta.title), []).append(i)
+    marked = list(documents)
+    for doc in documents:
+        own = _title_key(doc.meta.title or "")
+        for repealed in doc.repeals:
+            key = _title_key(repealed)
+            if not key or key == own:
+                continue
+            for i in by_title.get(key, []):
+                target = marked[i]
+                if target.document.doc_id != doc.document.doc_id and not target.meta.repealed_by:
+                    by = doc.meta.title or doc.document.source_file
+                    marked[i] = replace(target, meta=replace(target.meta, repealed_by=by))
+    return marked
 
 
 def ingest(documents: Iterable[Document], skipped: list[SkippedFile] | None = None) -> Corpus:
@@ -87,6 +117,7 @@ def ingest(documents: Iterable[Document], skipped: list[SkippedFile] | None = No
             continue
         seen[parsed.body_hash] = document.source_file
         corpus.documents.append(parsed)
+    corpus.documents = mark_repealed(corpus.documents)
     return corpus
 
 

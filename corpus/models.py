@@ -13,7 +13,8 @@ from typing import Any
 
 def stable_doc_id(file_name: str) -> str:
     """A document id derived from the file name only, so it survives re-runs and machines."""
-    stem = re.sub(r"\.(txt|md|html?|htm)$", "", file_name, flags=re.IGNORECASE)
+    stem = re.sub(r"\.(txt|text|md|markdown|s?html?|xhtml|docx|pdf)$", "", file_name,
+                  flags=re.IGNORECASE)
     slug = re.sub(r"[^0-9A-Za-z_\-]+", "-", stem).strip("-")
     if slug and slug == stem:
         return slug
@@ -35,6 +36,9 @@ class DocumentMeta:
     date_published: str | None = None  # ISO 8601
     source: str | None = None
     kind: str = "policy"  # policy | implementation_plan | draft | news
+    date_effective: str | None = None  # ISO 8601: 施行/实施 date
+    date_expires: str | None = None  # ISO 8601: last day in force (失效日期, or 有效期N年)
+    repealed_by: str | None = None  # title or file of a later text that repeals this one
 
     @property
     def date(self) -> str | None:
@@ -47,8 +51,9 @@ class Document:
     source_file: str
     path: str
     encoding: str
-    raw_text: str  # decoded, untouched
+    raw_text: str  # the text a reader sees (decoded; markup of HTML/DOCX/PDF read away)
     sha1: str  # of the raw bytes
+    fields: tuple[tuple[str, str], ...] = ()  # metadata the file format states (formats.py)
 
 
 @dataclass(frozen=True)
