@@ -15,7 +15,7 @@ from pathlib import Path
 
 from corpus.boilerplate import strip_boilerplate
 from corpus.clauses import BodyLine, split_clauses
-from corpus.clean import clean_text, to_match
+from corpus.clean import clean_text, to_key, to_match
 from corpus.load import load_paths
 from corpus.meta import extract_meta
 from corpus.models import Clause, Document, DocumentMeta, SkippedFile, content_hash
@@ -31,6 +31,12 @@ class ParsedDocument:
     clauses: list[Clause]
     body_hash: str
     repeals: tuple[str, ...] = ()
+    body_chars: int = 0  # letters and digits of the body (after page chrome is removed)
+    kept_chars: int = 0  # of those, the ones found in a clause's text or heading path
+
+    @property
+    def kept_share(self) -> float:
+        return self.kept_chars / self.body_chars if self.body_chars else 1.0
 
 
 @dataclass
@@ -71,7 +77,22 @@ def parse_document(document: Document) -> ParsedDocument:
             if i in result.consumed else line for i, line in enumerate(lines)]
     clauses = split_clauses(document.doc_id, document.source_file, result.meta, body)
     body_hash = content_hash("\n".join(to_match(line.text) for line in body))
-    return ParsedDocument(document, result.meta, clauses, body_hash, result.repeals)
+    body_chars, kept_chars = _kept(body, clauses)
+    return ParsedDocument(document, result.meta, clauses, body_hash, result.repeals,
+                          body_chars, kept_chars)
+
+
+def _kept(body: list[BodyLine], clauses: list[Clause]) -> tuple[int, int]:
+    """(body characters, those kept): every body line must reappear in a clause, whole."""
+    kept_text = "\n".join(to_key(c.text) + "\n" + "\n".join(to_key(h) for h in c.heading_path)
+                          for c in clauses)
+    total = kept = 0
+    for line in body:
+        key = to_key(line.text)
+        total += len(key)
+        if key in kept_text:
+            kept += len(key)
+    return total, kept
 
 
 def _title_key(title: str) -> str:

@@ -150,9 +150,16 @@ class DocumentOut(BaseModel):
     doc_number: str | None
     date_issued: str | None
     date_published: str | None
+    date_effective: str | None = None
+    date_expires: str | None = None
+    repealed_by: str | None = None
+    status: Literal["in_force", "expired", "repealed", "draft", "unknown"] = Field(
+        "unknown", description="as of today, from the texts: 施行/失效 dates, 有效期N年, drafts, "
+                               "and later texts in the corpus that repeal this one")
     source: str | None
     kind: str
     clauses: int
+    skipped: str | None = None
 
 
 class DocumentDetail(DocumentOut):
