@@ -11,6 +11,7 @@ import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import numpy as np
 from corpus.clean import to_match
 from corpus.ingest import Corpus, ingest_paths
 from corpus.models import Clause, SkippedFile
+from corpus.records import document_record
 from index import bm25, dense, store
 from index.embed import Embedder
 from index.tokenize import tokenize
@@ -64,6 +66,8 @@ def text_hash(embedder_name: str, text: str) -> str:
 
 
 def _previous_vectors(root: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+    """The live generation's vectors by passage text hash, only from a generation whose files
+    match their recorded checksums (an unverifiable or corrupt one is simply not reused)."""
     live = store.current_path(root)
     if live is None:
         return {}
@@ -71,11 +75,14 @@ def _previous_vectors(root: Path, embedder: Embedder) -> dict[str, np.ndarray]:
         manifest = store.read_manifest(live)
         if manifest["embedder"]["name"] != embedder.name:
             return {}
+        if not store.verify_files(live, manifest):
+            return {}  # built before checksums: nothing proves its vectors are intact
         vectors = store.read_vectors(live)
         passages = store.read_passages(live)
-    except (store.IndexError_, KeyError):
-        return {}  # an unreadable old generation is simply not reused
-    if len(vectors) != len(passages):
+    except (store.IndexError_, KeyError, TypeError):
+        return {}
+    if len(vectors) != len(passages) or vectors.shape[1] != embedder.dim \
+            or not np.isfinite(vectors).all():
         return {}
     return {p.text_hash: vectors[i] for i, p in enumerate(passages)}
 
@@ -99,13 +106,8 @@ def manifest_for(generation: str, corpus: Corpus, embedder: Embedder, embedder_s
         "embedder": {"name": embedder.name, "spec": embedder_spec, "dim": embedder.dim},
         "clause_count": len(corpus.clauses),
         "vector_count": passages,
-        "documents": [{
-            "doc_id": d.document.doc_id, "source_file": d.document.source_file,
-            "sha1": d.document.sha1, "title": d.meta.title, "issuer": d.meta.issuer,
-            "doc_number": d.meta.doc_number, "date_issued": d.meta.date_issued,
-            "date_published": d.meta.date_published, "source": d.meta.source,
-            "kind": d.meta.kind, "clauses": len(d.clauses),
-        } for d in corpus.documents],
+        "documents": [{**document_record(d, date.today()), "sha1": d.document.sha1}
+                      for d in corpus.documents],
         "skipped": [{"path": s.path, "reason": s.reason} for s in corpus.skipped],
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "index_type": dense.index_type(passages),
@@ -115,15 +117,25 @@ def manifest_for(generation: str, corpus: Corpus, embedder: Embedder, embedder_s
 
 def build_index(corpus_paths: Sequence[Path | str], root: Path, embedder: Embedder,
                 embedder_spec: str, progress: Progress | None = None,
-                corpus: Corpus | None = None) -> BuildReport:
+                corpus: Corpus | None = None, wait: float = 0.0) -> BuildReport:
+    """Build and publish a generation, holding the index's build lock throughout (``wait``
+    seconds of patience for another build, then ``store.IndexLocked``)."""
+    root.mkdir(parents=True, exist_ok=True)
+    with store.build_lock(root, wait):
+        return _build_locked(corpus_paths, root, embedder, embedder_spec, progress, corpus)
+
+
+def _build_locked(corpus_paths: Sequence[Path | str], root: Path, embedder: Embedder,
+                  embedder_spec: str, progress: Progress | None,
+                  corpus: Corpus | None) -> BuildReport:
     started = time.perf_counter()
     corpus = corpus if corpus is not None else ingest_paths(corpus_paths)
     clauses = corpus.clauses
     if not clauses:
         reasons = "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped) or "no files"
         raise EmptyCorpus(f"no document could be read from {list(map(str, corpus_paths))} ({reasons})")
-    root.mkdir(parents=True, exist_ok=True)
     store.cleanup(root)
+    store.pause_point("start")
 
     passages: list[store.Passage] = []
     texts: list[str] = []
@@ -154,8 +166,10 @@ def build_index(corpus_paths: Sequence[Path | str], root: Path, embedder: Embedd
         dense.save(dense.build(vectors), staged / "dense.faiss")
         store.crash_point("write")
         bm25.save(bm25.build([tokenize(lexical_text(c)) for c in clauses]), staged / "bm25")
-        store.write_json(staged / "manifest.json",
-                         manifest_for(generation, corpus, embedder, embedder_spec, len(passages)))
+        manifest = manifest_for(generation, corpus, embedder, embedder_spec, len(passages))
+        manifest["files"] = store.file_records(staged)
+        store.write_json(staged / "manifest.json", manifest)
+        store.pause_point("publish")
         final = store.publish(root, staged)
     except BaseException:
         # Leave the live generation untouched; the half-written one goes now or next build.
