@@ -53,20 +53,24 @@ def error_response(status: int, code: str, message: str,
 
 class BodyLimit:
     """Refuse bodies over ``limit`` bytes with 413 JSON, whether or not Content-Length is sent
-    (chunked bodies are counted as they arrive)."""
+    (chunked bodies are counted as they arrive). ``routes`` gives (method, path) its own limit
+    (the document upload)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int,
+                 routes: dict[tuple[str, str], int] | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.routes = routes or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.routes.get((scope.get("method", ""), scope.get("path", "")), self.limit)
         too_large = error_response(413, "payload_too_large",
-                                   f"request body is larger than {self.limit} bytes")
+                                   f"request body is larger than {limit} bytes")
         for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
                 await too_large(scope, receive, send)
                 return
         # Read the body up front (at most limit + one chunk), so an oversized chunked body is
@@ -80,7 +84,7 @@ class BodyLimit:
                 return  # client went away
             chunk = message.get("body", b"")
             received += len(chunk)
-            if received > self.limit:
+            if received > limit:
                 await too_large(scope, receive, send)
                 return
             chunks.append(chunk)
@@ -200,7 +204,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST"], allow_headers=["*"])
     app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrency)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes,
+                       routes={("POST", "/v1/documents"): settings.max_upload_bytes})
     app.add_middleware(RequestId)  # outermost: every response, 413 and 503 included, carries it
 
     from service import openai_compat, web
@@ -208,6 +213,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(router)
     app.include_router(openai_compat.router)
+    from service import uploads
+
+    app.include_router(uploads.router)
     app.include_router(web.router)
     return app
 

@@ -67,8 +67,12 @@ def build(corpus_paths: Annotated[list[Path] | None, typer.Option("--corpus", he
     """Build a new index generation and switch to it atomically (POLICYQA_BACKEND picks the engine)."""
     from index.build import build_index
     from index.embed import load_embedder
+    from service.documents import served_paths
 
     settings = Settings()
+    if index:
+        settings.index_dir = index
+    corpus_paths = served_paths(settings, corpus_paths)  # + <index>/originals: added documents stay
     spec = embedder or settings.embedder
     try:
         model = load_embedder(spec)
@@ -102,6 +106,78 @@ def build(corpus_paths: Annotated[list[Path] | None, typer.Option("--corpus", he
                   f"{report.clauses} clauses, {report.passages} passages "
                   f"({report.embedded} embedded, {report.passages - report.embedded} reused), "
                   f"{len(report.skipped)} skipped, {report.seconds:.1f} s")
+
+
+@app.command()
+def add(files: Annotated[list[Path], typer.Argument(help="documents to add: .txt .md .html .docx .pdf")],
+        index: IndexOpt = None,
+        wait: Annotated[float, typer.Option(
+            "--wait", metavar="SECONDS", help="when another build holds the index, wait this "
+                                              "long for it, then exit 2 (default: 30)")] = 30.0,
+        as_json: JsonOpt = False) -> None:
+    """Add documents to the index: keep the originals beside it (<index>/originals), build
+    incrementally and switch atomically; a running service follows. All or nothing: an
+    unsupported or unreadable file adds nothing (exit 2)."""
+    from index.embed import load_embedder
+    from service.documents import RequestRefused, Upload, add_documents, embedder_spec
+
+    settings = Settings()
+    if index:
+        settings.index_dir = index
+    try:
+        uploads = []
+        for path in files:
+            try:
+                uploads.append(Upload(path.name, path.read_bytes()))
+            except OSError as exc:
+                raise PolicyQAError(f"{path}: cannot be read ({exc.strerror})",
+                                    code="unreadable") from exc
+        result = add_documents(settings, uploads, load_embedder(embedder_spec(settings)),
+                               wait=wait)
+    except RequestRefused as exc:
+        for item in exc.files:
+            if item.reason:
+                err.print(f"[red]{item.outcome}[/red] {item.file}: {item.reason}")
+        _fail(exc)
+        return
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    for item in result.files:
+        what = f"{item.doc_id}  {item.title or '—'}  [{item.status}]"
+        if item.outcome == "ingested":
+            console.print(f"[green]ingested[/green] {item.file} → {what}"
+                          f"{' (replaced)' if item.replaced else ''}, {item.clauses} clauses")
+        else:
+            console.print(f"[yellow]skipped[/yellow] {item.file}: {item.reason}")
+    console.print(f"generation {result.generation}" + (
+        f" ({result.embedded} passages embedded, {result.seconds:.1f} s)" if result.built
+        else " (unchanged: nothing to add)"))
+
+
+@app.command()
+def remove(doc_id: Annotated[str, typer.Argument(help="the doc_id of an added document")],
+           index: IndexOpt = None,
+           wait: Annotated[float, typer.Option(
+               "--wait", metavar="SECONDS", help="when another build holds the index, wait "
+                                                 "this long for it, then exit 2 (default: 30)")] = 30.0) -> None:
+    """Remove an added document: delete its original and switch to a generation without it."""
+    from index.embed import load_embedder
+    from service.documents import embedder_spec, remove_document
+
+    settings = Settings()
+    if index:
+        settings.index_dir = index
+    try:
+        result = remove_document(settings, doc_id, load_embedder(embedder_spec(settings)),
+                                 wait=wait)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+        return
+    console.print(f"removed {doc_id} ({result['file']}); generation {result['generation']}")
 
 
 @app.command()

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     min_confidence: float = Field(default=0.35, ge=0.0, le=1.0)
     max_question_chars: int = 2000
     max_body_bytes: int = 1024 * 1024
+    # POST /v1/documents (multipart upload, all its files together) has its own, larger limit
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
     max_concurrency: int = Field(default=64, ge=1)
     llm_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"
