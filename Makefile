@@ -23,8 +23,13 @@ install: $(STAMP)
 index: $(STAMP)
 	$(BIN)/policyqa build
 
-serve: index
-	$(BIN)/policyqa serve --host 127.0.0.1 --port 8000
+# Host, port and workers: POLICYQA_HOST / POLICYQA_PORT / POLICYQA_WORKERS (127.0.0.1, 8000, 1),
+# e.g. `POLICYQA_PORT=8080 make serve` or `make serve POLICYQA_PORT=8080`. The address is checked
+# before the (incremental) build, so a taken port fails at once.
+serve: $(STAMP)
+	$(BIN)/policyqa serve --check
+	$(BIN)/policyqa build
+	$(BIN)/policyqa serve
 
 test: $(STAMP)
 	scripts/ensure-chromium

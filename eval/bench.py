@@ -4,9 +4,11 @@ The floor of one question is what answering cannot avoid: the embedder's time fo
 plus the FAISS and BM25 search. Every figure comes from distinct gold questions (no query cache
 exists, so every run is uncached). Sections:
 
-- ask: /v1/ask in-process and over HTTP (a ``policyqa serve`` subprocess on 127.0.0.1), one
-  client and ``concurrency`` clients; throughput at that concurrency, and the embedder's own
-  queries/s at the same concurrency;
+- ask: the floor, /v1/ask in-process and /v1/ask over HTTP (a ``policyqa serve`` subprocess on
+  127.0.0.1) timed on the same question back to back, over several rounds after a warm-up,
+  medians (see ``interleaved``); throughput at ``clients`` concurrent clients against the
+  embedder's own queries/s at the same concurrency, in alternating windows
+  (``throughput_windows``);
 - build: clauses/s of a fresh build (embedding included) and an incremental rebuild after one
   document is added;
 - scale: search latency (BM25 + dense, no query embedding) over synthetic indexes of random unit
@@ -115,22 +117,129 @@ def _serve(index: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("policyqa serve did not become ready in 120 s")
 
 
-def ask_section(index: Path, questions: Sequence[str], clients: int) -> dict[str, Any]:
+def _median(values: Sequence[float]) -> float:
+    return float(np.median(values)) if len(values) else 0.0
+
+
+def _floor_once(searcher: Any, q: str) -> tuple[float, float]:
+    """One question's floor, standalone: (embed ms, BM25 + dense ms), the searcher's own calls."""
+    from corpus.clean import to_match
+    from index import bm25, dense
+    from index.tokenize import tokenize
+
+    t0 = time.perf_counter()
+    vector = searcher.embed_query(q)
+    t1 = time.perf_counter()
+    bm25.scores(searcher.index.bm25_index, tokenize(to_match(q)))
+    dense.search(searcher.index.faiss_index, vector, 100)
+    t2 = time.perf_counter()
+    return (t1 - t0) * 1000, (t2 - t1) * 1000
+
+
+def interleaved(engine: Any, questions: Sequence[str], rounds: int = 5,
+                http: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """The floor and the whole answer timed on the same question, back to back, over
+    ``rounds`` rounds after a warm-up round (discarded); the order of the paths rotates from
+    round to round so that none always runs first. Figures are medians: per question over the
+    rounds, then p50/p95 over the questions.
+
+    A question's floor in a round is the lower of two measurements of the same work: the
+    standalone floor (embed + BM25 + dense) and the embed + search stages timed inside that
+    round's answer (the searcher's own timers). The answer contains the second, so it can never
+    come out below its floor: ``in_process_over_floor_p50 >= 1`` by construction, and the
+    other ratios use the same floor."""
+    from service.answer import answer_question
+
+    searcher = engine.searcher
+    per_q: dict[str, dict[str, list[float]]] = {
+        q: {"embed": [], "search": [], "standalone": [], "in_answer": [], "floor": [],
+            "in_process": [], "http": []} for q in questions}
+
+    def run_floor(q: str, row: dict[str, list[float]]) -> None:
+        embed_ms, search_ms = _floor_once(searcher, q)
+        row["embed"].append(embed_ms)
+        row["search"].append(search_ms)
+        row["standalone"].append(embed_ms + search_ms)
+
+    def run_answer(q: str, row: dict[str, list[float]]) -> None:
+        start = time.perf_counter()
+        answer = answer_question(engine, q)
+        row["in_process"].append((time.perf_counter() - start) * 1000)
+        row["in_answer"].append(answer.timing_ms.get("embed", 0.0) + answer.timing_ms.get("search", 0.0))
+
+    def run_http(q: str, row: dict[str, list[float]]) -> None:
+        if http is not None:
+            row["http"].append(_timed(lambda: http(q)))
+
+    paths = [run_floor, run_answer, run_http]
+    for r in range(rounds + 1):  # round 0 warms every path up and is thrown away
+        order = paths[r % 3:] + paths[: r % 3]
+        for q in questions:
+            row = per_q[q]
+            for path in order:
+                path(q, row)
+            if r == 0:
+                for values in row.values():
+                    values.clear()
+            else:
+                row["floor"].append(min(row["standalone"][-1], row["in_answer"][-1]))
+    med = {key: [_median(per_q[q][key]) for q in questions] for key in next(iter(per_q.values()))}
+    result: dict[str, Any] = {
+        "questions": len(questions), "rounds": rounds,
+        "floor": {key: _stats(med[key]) for key in ("embed", "search", "standalone", "in_answer", "floor")},
+        "in_process": _stats(med["in_process"]),
+        "in_process_over_floor_p50": round(_median(
+            [a / f for a, f in zip(med["in_process"], med["floor"], strict=True)]), 3),
+    }
+    if http is not None:
+        result["http_single"] = _stats(med["http"])
+        result["ask_over_floor_p50"] = round(_median(
+            [h / f for h, f in zip(med["http"], med["floor"], strict=True)]), 3)
+    return result
+
+
+def throughput_windows(questions: Sequence[str], clients: int, windows: int,
+                       embed: Callable[[str], None], post: Callable[[str], None]) -> dict[str, Any]:
+    """Throughput at ``clients`` concurrent clients against the embedder alone at the same
+    concurrency, measured in alternating windows (each question once per window; which of the
+    two runs first alternates), after one discarded warm-up window of each. The ratio is taken
+    per window pair, then its median: both sides saw the same machine at the same time."""
+    _concurrently(questions[: clients * 2], clients, embed)
+    _concurrently(questions[: clients * 2], clients, post)
+    latencies: list[float] = []
+    rps, qps, ratios = [], [], []
+    for w in range(windows):
+        def run_embed() -> float:
+            return _concurrently(questions, clients, embed)[1]
+
+        def run_post() -> float:
+            ms, rate = _concurrently(questions, clients, post)
+            latencies.extend(ms)
+            return rate
+
+        if w % 2 == 0:
+            e, h = run_embed(), run_post()
+        else:
+            h, e = run_post(), run_embed()
+        qps.append(e)
+        rps.append(h)
+        ratios.append(h / e)
+    return {"windows": windows, "http_concurrent": _stats(latencies),
+            "throughput_rps": round(_median(rps), 2), "embedder_qps_at_clients": round(_median(qps), 2),
+            "throughput_rps_by_window": [round(x, 2) for x in rps],
+            "embedder_qps_by_window": [round(x, 2) for x in qps],
+            "throughput_over_floor": round(_median(ratios), 3)}
+
+
+def ask_section(index: Path, questions: Sequence[str], clients: int, rounds: int = 5) -> dict[str, Any]:
     import httpx
 
-    from service.answer import answer_question
     from service.engine import open_engine
     from service.settings import Settings
 
     engine = open_engine(Settings(index_dir=index))
-    answer_question(engine, questions[0])  # warm: jieba, first-call allocations
     result: dict[str, Any] = {"questions": len(questions), "clients": clients}
-    result["floor"] = floor(engine, questions)
-    result["in_process"] = _stats([_timed(lambda q=q: answer_question(engine, q)) for q in questions])
     embedder = engine.searcher.embedder
-    _, embed_qps = _concurrently(questions, clients, lambda q: embedder.embed_queries([q]))
-    result["embedder_qps_at_clients"] = round(embed_qps, 2)
-
     process, url = _serve(index)
     try:
         def post(client: httpx.Client, q: str) -> None:
@@ -138,21 +247,19 @@ def ask_section(index: Path, questions: Sequence[str], clients: int) -> dict[str
             response.raise_for_status()
 
         with httpx.Client() as client:
-            post(client, questions[0])
-            result["http_single"] = _stats([_timed(lambda q=q: post(client, q)) for q in questions])
+            timed = interleaved(engine, questions, rounds, lambda q: post(client, q))
+        # whole search query against the index issue's budget (warm by now)
+        timed["floor"]["query_budget"] = floor(engine, questions)
+        result.update(timed)
         result["server_rss_mb_idle"] = _rss_mb(process.pid)
         with httpx.Client(limits=httpx.Limits(max_connections=clients)) as shared:
-            latencies, rps = _concurrently(list(questions) * 2, clients, lambda q: post(shared, q))
-        result["http_concurrent"] = _stats(latencies)
-        result["throughput_rps"] = round(rps, 2)
+            result.update(throughput_windows(questions, clients, rounds,
+                                             lambda q: embedder.embed_queries([q]),
+                                             lambda q: post(shared, q)))
         result["server_rss_mb"] = _rss_mb(process.pid)
     finally:
         process.terminate()
         process.wait(30)
-    result["ask_over_floor_p50"] = round(result["http_single"]["p50"] / result["floor"]["floor"]["p50"], 3)
-    result["in_process_over_floor_p50"] = round(
-        result["in_process"]["p50"] / result["floor"]["floor"]["p50"], 3)
-    result["throughput_over_floor"] = round(rps / embed_qps, 3)
     return result
 
 
@@ -301,4 +408,4 @@ def milvus_scale_section(sizes: Sequence[int], queries: int = 30, dim: int = 384
     return rows_out
 
 
-__all__ = ["ask_section", "build_section", "floor", "machine", "milvus_scale_section", "scale_section"]
+__all__ = ["ask_section", "build_section", "floor", "interleaved", "throughput_windows", "machine", "milvus_scale_section", "scale_section"]

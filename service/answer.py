@@ -305,9 +305,11 @@ def to_filters(filters: FiltersIn | None) -> Filters:
 
 
 def answer_question(engine: Engine, question: str, top_k: int | None = None,
-                    filters: FiltersIn | None = None, intent_text: str | None = None) -> AskOut:
+                    filters: FiltersIn | None = None, intent_text: str | None = None,
+                    llm: bool = True) -> AskOut:
     """``question`` is what retrieval uses; ``intent_text`` (the user's own last turn in a chat)
-    decides the intent and the script when given."""
+    decides the intent and the script when given. ``llm=False``: the extractive answer even
+    when an LLM is configured (a stream asks the LLM itself, after sending the citations)."""
     started = time.perf_counter()
     generation = engine.generation  # one generation for the whole request
     top_k = top_k or engine.settings.top_k
@@ -323,7 +325,7 @@ def answer_question(engine: Engine, question: str, top_k: int | None = None,
     if result.refs.unknown_numbers and "unknown_document_number" not in warnings:
         warnings.append("unknown_document_number")  # another document it names was answered from
     answer = draft.answer
-    if engine.settings.llm_base_url and draft.cited:
+    if llm and engine.settings.llm_base_url and draft.cited:
         from service.generate import generate_llm_answer
 
         llm_answer, llm_warnings = generate_llm_answer(engine.settings, question, draft.cited)

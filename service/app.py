@@ -22,9 +22,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import NotReady, PolicyQAError
+from service.logs import request_id_var
 from service.settings import Settings
 
 log = logging.getLogger("policyqa")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")  # UUIDs and proxies' ids; nothing a log line could be split by
 _SECRET_QUERY = re.compile(r"((?:^|[?&])(?:token|access_token|api_key|key)=)[^&\s]*", re.IGNORECASE)
 
 
@@ -139,7 +141,8 @@ class RequestId:
             return
         given = dict(scope.get("headers", [])).get(b"x-request-id", b"")
         text = given.decode("latin-1") if given else ""
-        request_id = text if 0 < len(text) <= 100 and text.isalnum() else uuid.uuid4().hex
+        request_id = text if _REQUEST_ID.fullmatch(text) else uuid.uuid4().hex
+        request_id_var.set(request_id)  # every log line of this request carries it (service.logs)
 
         async def with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -162,13 +165,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.not_ready = None
         try:
             app.state.engine = await asyncio.to_thread(open_engine, settings)
+            metrics.observe_engine(app.state.engine)
         except PolicyQAError as exc:
             app.state.not_ready = exc
             log.error("index not loaded: %s", exc.message)
+        metrics.worker_started()
         yield
+        metrics.worker_stopped()
         app.state.engine = None
 
+    from service import apidocs, metrics
+
     app = FastAPI(title="PolicyQA", version="0.1.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None,  # apidocs: the same pages with local assets
                   description="Cited answers from Chinese government policy documents.",
                   responses={422: {"description": "invalid request"},
                              503: {"description": "not ready or overloaded"}})
@@ -198,7 +207,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
-        return error_response(500, "internal_error", "internal error")
+        # answered outside the RequestId middleware: the id is added here
+        return error_response(500, "internal_error", "internal error",
+                              {"X-Request-ID": request_id_var.get()})
 
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
@@ -206,7 +217,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrency)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes,
                        routes={("POST", "/v1/documents"): settings.max_upload_bytes})
-    app.add_middleware(RequestId)  # outermost: every response, 413 and 503 included, carries it
+    app.add_middleware(RequestId)  # every response, 413 and 503 included, carries it
+    if settings.metrics_enabled:
+        app.add_middleware(metrics.HttpMetrics)  # outermost: counts 413 and 503 too
 
     from service import openai_compat, web
     from service.routes import router
@@ -217,6 +230,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(uploads.router)
     app.include_router(web.router)
+    if settings.metrics_enabled:
+        app.include_router(metrics.router)
+    apidocs.install(app)
     return app
 
 

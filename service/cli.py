@@ -26,7 +26,47 @@ console = Console()
 err = Console(stderr=True)
 
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="index directory (default: POLICYQA_INDEX_DIR or var/index)")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON (default: off, a readable listing)")]
+
+
+class BuildProgress:
+    """Build progress on stderr: a bar in a terminal; otherwise (CI, docker build, a pipe) plain
+    lines, at most one every ``every_s`` seconds: passages embedded of the total, the rate, the
+    time so far."""
+
+    def __init__(self, every_s: float = 2.0) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.every_s = every_s
+        self.started = self.clock()
+        self.last = float("-inf")
+        self.bar: Progress | None = None
+        self.task = None
+
+    def __enter__(self) -> BuildProgress:
+        if err.is_terminal:
+            self.bar = Progress(TextColumn("embedding"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=err, transient=True)
+            self.bar.__enter__()
+            self.task = self.bar.add_task("embed", total=None)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total)  # type: ignore[arg-type]
+            return
+        now = self.clock()
+        if done < total and now - self.last < self.every_s:
+            return
+        self.last = now
+        elapsed = max(now - self.started, 1e-6)
+        err.print(f"embedding: {done}/{total} passages, {done / elapsed:.1f} passages/s, "
+                  f"{elapsed:.0f} s", highlight=False, soft_wrap=True)
 
 
 def _fail(exc: PolicyQAError | Exception) -> None:
@@ -35,7 +75,8 @@ def _fail(exc: PolicyQAError | Exception) -> None:
 
 
 @app.command()
-def corpus(paths: Annotated[list[Path] | None, typer.Argument(help="files or directories")] = None,
+def corpus(paths: Annotated[list[Path] | None, typer.Argument(
+               help="files or directories (default: POLICYQA_CORPUS_DIRS or corpus/raw)")] = None,
            as_json: JsonOpt = False) -> None:
     """Ingest documents and show their metadata, clause counts and skipped files."""
     from corpus.ingest import ingest_paths
@@ -58,13 +99,16 @@ def corpus(paths: Annotated[list[Path] | None, typer.Argument(help="files or dir
 
 
 @app.command()
-def build(corpus_paths: Annotated[list[Path] | None, typer.Option("--corpus", help="corpus file or directory (repeatable)")] = None,
+def build(corpus_paths: Annotated[list[Path] | None, typer.Option("--corpus", help="corpus file or directory, repeatable (default: POLICYQA_CORPUS_DIRS or corpus/raw)")] = None,
           index: IndexOpt = None,
-          embedder: Annotated[str | None, typer.Option(help="e5-small | st:<model dir>")] = None,
+          embedder: Annotated[str | None, typer.Option(help="e5-small | st:<model dir> (default: POLICYQA_EMBEDDER or e5-small)")] = None,
           in_place: Annotated[bool, typer.Option(
               "--in-place", help="milvus: upsert changed and delete removed clauses in the live "
-                                 "collection instead of building a new one")] = False) -> None:
-    """Build a new index generation and switch to it atomically (POLICYQA_BACKEND picks the engine)."""
+                                 "collection instead of building a new one (default: off)")] = False) -> None:
+    """Build a new index generation and switch to it atomically (POLICYQA_BACKEND picks the engine).
+
+    Not in a terminal, progress comes as plain lines on stderr (documents, passages embedded, rate)."""
+    from corpus.ingest import ingest_paths
     from index.build import build_index
     from index.embed import load_embedder
     from service.documents import served_paths
@@ -76,6 +120,11 @@ def build(corpus_paths: Annotated[list[Path] | None, typer.Option("--corpus", he
     spec = embedder or settings.embedder
     try:
         model = load_embedder(spec)
+        ingested = None
+        if not in_place:
+            ingested = ingest_paths(corpus_paths or settings.corpus_dirs)
+            err.print(f"ingested {len(ingested.documents)} documents, {len(ingested.clauses)} "
+                      f"clauses ({len(ingested.skipped)} files skipped)", highlight=False)
         if settings.backend == "milvus":
             from index.milvus import MilvusIndex
 
@@ -86,17 +135,14 @@ def build(corpus_paths: Annotated[list[Path] | None, typer.Option("--corpus", he
                 console.print(f"synced {milvus.live()}: {counts['upserted']} passages upserted "
                               f"({counts['embedded']} embedded), {counts['deleted']} deleted")
                 return
-            report = milvus.build(paths, model, spec)
+            report = milvus.build(paths, model, spec, corpus=ingested)
             console.print(f"built Milvus collection {report.generation.name}: {report.documents} "
                           f"documents, {report.clauses} clauses, {report.passages} passages "
                           f"({report.embedded} embedded), {report.seconds:.1f} s")
             return
-        with Progress(TextColumn("embedding"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err, transient=True) as bar:
-            task = bar.add_task("embed", total=None)
+        with BuildProgress() as progress:
             report = build_index(corpus_paths or settings.corpus_dirs, index or settings.index_dir,
-                                 model, spec, progress=lambda done, total: bar.update(
-                                     task, completed=done, total=total))
+                                 model, spec, progress=progress, corpus=ingested)
     except Exception as exc:  # noqa: BLE001 - every failure is reported the same way
         _fail(exc)
         return
@@ -181,11 +227,12 @@ def remove(doc_id: Annotated[str, typer.Argument(help="the doc_id of an added do
 
 
 @app.command()
-def search(query: str, k: Annotated[int, typer.Option("-k", help="results")] = 5,
+def search(query: Annotated[str, typer.Argument(help="the query, in any wording")],
+           k: Annotated[int, typer.Option("-k", help="results")] = 5,
            index: IndexOpt = None,
-           doc: Annotated[list[str] | None, typer.Option(help="only this document (repeatable)")] = None,
-           office: Annotated[list[str] | None, typer.Option(help="only clauses of this office")] = None,
-           kind: Annotated[list[str] | None, typer.Option(help="only this document kind")] = None,
+           doc: Annotated[list[str] | None, typer.Option(help="only this document id, repeatable (default: all documents)")] = None,
+           office: Annotated[list[str] | None, typer.Option(help="only clauses of this office, repeatable (default: any office)")] = None,
+           kind: Annotated[list[str] | None, typer.Option(help="only this document kind, repeatable: policy, implementation_plan, draft, news (default: all kinds)")] = None,
            as_json: JsonOpt = False) -> None:
     """Hybrid search (BM25 + dense) for clauses."""
     from index.search import Filters
@@ -220,7 +267,8 @@ def search(query: str, k: Annotated[int, typer.Option("-k", help="results")] = 5
 
 
 @app.command()
-def ask(question: str, index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+def ask(question: Annotated[str, typer.Argument(help="the question, in Chinese")],
+        index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """Answer a question with cited clauses."""
     from service.engine import open_engine
 
@@ -245,19 +293,54 @@ def ask(question: str, index: IndexOpt = None, as_json: JsonOpt = False) -> None
 
 
 @app.command()
-def serve(index: IndexOpt = None, host: Annotated[str | None, typer.Option()] = None,
-          port: Annotated[int | None, typer.Option()] = None,
-          workers: Annotated[int | None, typer.Option()] = None) -> None:
-    """Serve the HTTP API (uvicorn)."""
+def serve(index: IndexOpt = None,
+          host: Annotated[str | None, typer.Option(help="address to bind (default: POLICYQA_HOST or 127.0.0.1)")] = None,
+          port: Annotated[int | None, typer.Option(help="port to bind (default: POLICYQA_PORT or 8000)")] = None,
+          workers: Annotated[int | None, typer.Option(help="uvicorn worker processes (default: POLICYQA_WORKERS or 1)")] = None,
+          log_format: Annotated[str | None, typer.Option(help="text | json, one object a line with the request id (default: POLICYQA_LOG_FORMAT or text)")] = None,
+          check: Annotated[bool, typer.Option("--check", help="only check that host:port can be bound, then exit (default: off)")] = False) -> None:
+    """Serve the HTTP API (uvicorn). Host, port, workers and log format come from POLICYQA_*
+    unless given here; with several workers, /metrics adds up all of them
+    (PROMETHEUS_MULTIPROC_DIR: a fresh temporary directory unless set)."""
+    import os
+    import socket
+
     import uvicorn
+
+    from service.logs import log_config
 
     settings = Settings()
     if index:
         settings.index_dir = index
+    host = host or settings.host
+    port = port if port is not None else settings.port
+    workers = workers or settings.workers
+    fmt = log_format or settings.log_format
+    if fmt not in ("text", "json"):
+        err.print(f"[red]error:[/red] --log-format must be text or json, not {fmt!r}")
+        raise typer.Exit(2)
+    # Fail before loading anything when the address is taken (make serve checks it before building).
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            err.print(f"[red]error:[/red] cannot listen on {host}:{port}: {exc.strerror}. "
+                      "Choose another with POLICYQA_PORT / POLICYQA_HOST (or --port / --host).")
+            raise typer.Exit(1) from exc
+    if check:
+        console.print(f"{host}:{port} is free")
+        return
     # The app factory reads POLICYQA_* again in each worker; pass overrides through it.
-    import os
-
     os.environ["POLICYQA_INDEX_DIR"] = str(settings.index_dir)
-    uvicorn.run("service.app:create_app", factory=True, host=host or settings.host,
-                port=port or settings.port, workers=workers or settings.workers,
-                timeout_graceful_shutdown=30)
+    os.environ["POLICYQA_LOG_FORMAT"] = fmt
+    if workers > 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        import tempfile
+
+        from service.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
+
+        directory = os.environ.get(MULTIPROC_ENV) or tempfile.mkdtemp(prefix="policyqa-metrics-")
+        os.environ[MULTIPROC_ENV] = str(prepare_multiprocess_dir(directory))
+    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
+                timeout_graceful_shutdown=30, log_config=log_config(fmt, settings.log_level))  # type: ignore[arg-type]

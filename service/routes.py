@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
 
+from service import metrics
 from service.answer import answer_question, resolve_followup, to_filters
 from service.app import require_engine
 from service.engine import Engine
@@ -51,7 +52,9 @@ async def readyz(request: Request) -> dict[str, Any]:
 
 @router.post("/v1/ask", response_model=AskOut, responses=ERRORS)
 async def ask(body: AskIn, engine: EngineDep) -> AskOut:
-    return await asyncio.to_thread(answer_question, engine, body.question, body.top_k, body.filters)
+    answer = await asyncio.to_thread(answer_question, engine, body.question, body.top_k, body.filters)
+    metrics.observe_answer("ask", answer, engine)
+    return answer
 
 
 @router.post("/v1/chat", response_model=ChatOut, responses=ERRORS)
@@ -60,6 +63,7 @@ async def chat(body: ChatIn, engine: EngineDep) -> ChatOut:
     query = resolve_followup(messages)
     answer = await asyncio.to_thread(answer_question, engine, query, body.top_k, body.filters,
                                      messages[-1][1])
+    metrics.observe_answer("chat", answer, engine)
     return ChatOut(**answer.model_dump(), query_used=query)
 
 
@@ -68,6 +72,7 @@ async def search(body: SearchIn, engine: EngineDep) -> SearchOut:
     generation = engine.generation
     result = await asyncio.to_thread(generation.searcher.search, body.query, body.top_k,
                                      to_filters(body.filters))
+    metrics.observe_embedding(result.timing_ms)
     return SearchOut(query=body.query, confidence=round(result.confidence, 4),
                      hits=[hit_out(h) for h in result.hits], generation=generation.id)
 
@@ -132,6 +137,7 @@ async def reload(request: Request,
         detail = exc.message if isinstance(exc, NotReady) else str(exc)
         raise NotReady(f"reload failed, still serving the previous index: {detail}",
                        code=exc.code) from exc
+    metrics.observe_index(generation.id, generation.index.manifest)
     return {"status": "reloaded", "generation": generation.id}
 
 

@@ -38,3 +38,12 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 20.0
     admin_token: str | None = None
     cors_origins: list[str] = Field(default_factory=list)
+    # Operations (issue 18): log lines as text or JSON (the request id on each), GET /metrics.
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "info"
+    metrics_enabled: bool = True
+    # OpenAI compatibility: the model name this service answers as; by default any requested
+    # model name is served by it (clients that send their default, e.g. gpt-4o, work), strict
+    # mode answers 404 model_not_found for any other name.
+    openai_model: str = "policyqa"
+    openai_strict_model: bool = False

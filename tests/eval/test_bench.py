@@ -21,3 +21,33 @@ def test_scale_section_builds_and_searches_synthetic_indexes() -> None:
     for row in rows:
         assert row["index_type"] == "flat" and row["dense_mb"] > 0 and row["bm25_mb"] > 0
         assert row["search"]["n"] == 5 and row["search"]["p95"] >= row["search"]["p50"] > 0
+
+
+def test_interleaved_answer_never_comes_out_below_its_floor(engine) -> None:  # type: ignore[no-untyped-def]
+    from eval.bench import interleaved
+
+    questions = ["滨州到2027年高新技术企业要达到多少家？", "申报集群试点要交哪些材料？"]
+    calls: list[str] = []
+    result = interleaved(engine, questions, rounds=2, http=calls.append)
+    assert result["questions"] == 2 and result["rounds"] == 2
+    assert len(calls) == 2 * 3  # the warm-up round and two timed rounds, each question each time
+    floor_ = result["floor"]
+    assert floor_["floor"]["n"] == 2 and floor_["embed"]["p50"] > 0
+    # the floor is the lower of the standalone and the in-answer measurement of the same work
+    assert floor_["floor"]["p50"] <= min(floor_["standalone"]["p50"], floor_["in_answer"]["p50"]) + 1e-9
+    assert result["in_process_over_floor_p50"] >= 1
+    assert result["in_process"]["p50"] >= floor_["floor"]["p50"]
+    assert result["http_single"]["n"] == 2 and "ask_over_floor_p50" in result
+
+
+def test_throughput_is_compared_window_by_window(engine) -> None:  # type: ignore[no-untyped-def]
+    from eval.bench import throughput_windows
+    from service.answer import answer_question
+
+    questions = ["滨州到2027年高新技术企业要达到多少家？", "申报集群试点要交哪些材料？"] * 2
+    result = throughput_windows(questions, 2, 2, lambda q: engine.searcher.embed_query(q),
+                                lambda q: answer_question(engine, q))
+    assert result["windows"] == 2 and len(result["throughput_rps_by_window"]) == 2
+    assert result["throughput_rps"] > 0 and result["embedder_qps_at_clients"] > 0
+    assert result["http_concurrent"]["n"] == 2 * len(questions)
+    assert 0 < result["throughput_over_floor"]
