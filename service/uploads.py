@@ -22,7 +22,7 @@ from service.settings import Settings
 log = logging.getLogger("policyqa")
 router = APIRouter()
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 413, 415, 422, 503)}
+    code: {"model": ErrorOut} for code in (400, 401, 403, 404, 409, 413, 415, 422, 503)}
 
 
 def _embedder(request: Request):  # type: ignore[no-untyped-def]
