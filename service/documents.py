@@ -16,7 +16,9 @@ original, the same text as another document, no text after cleaning, an id that 
 document of the configured corpus); the others are ``ingested``. Then, holding the index's build
 lock (``index.store.build_lock``: one build at a time across processes), the originals are put in
 place, a new generation is built incrementally (unchanged clauses reuse their vectors) and
-switched atomically; if the build fails, the originals are put back as they were.
+switched atomically; if the build fails, the originals are put back as they were. A change that
+would drop documents of the live index besides the one removed (the service's corpus directories
+are not those the index was built from) is refused with 409 ``corpus_mismatch``.
 """
 
 from __future__ import annotations
@@ -238,6 +240,27 @@ def _corpus_without(settings: Settings, exclude_originals: set[str],
     return documents, loaded.skipped, configured
 
 
+def _nothing_lost(settings: Settings, corpus: Corpus, leaving: set[str]) -> None:
+    """Refuse (409) to switch to a generation that silently lacks documents of the live one:
+    that happens when the service's corpus directories are not the ones the index was built
+    from. Only ``leaving`` (documents removed on purpose) may go."""
+    from index import store
+
+    live = store.current_path(Path(settings.index_dir))
+    if live is None:
+        return
+    try:
+        before = {d["doc_id"] for d in store.read_manifest(live).get("documents", [])}
+    except (store.IndexError_, KeyError, TypeError):
+        return
+    lost = sorted(before - leaving - {d.document.doc_id for d in corpus.documents})
+    if lost:
+        shown = ", ".join(lost[:5]) + (f" and {len(lost) - 5} more" if len(lost) > 5 else "")
+        raise Conflict(f"the live index has documents that the configured corpus does not "
+                       f"({shown}): set POLICYQA_CORPUS_DIRS to the corpus the index was built "
+                       "from; nothing was changed", code="corpus_mismatch")
+
+
 def _build(settings: Settings, corpus: Corpus, embedder: Embedder, spec: str) -> tuple[str, int]:
     from index.build import _build_locked  # the caller holds the build lock
 
@@ -278,6 +301,14 @@ def embedder_spec(settings: Settings) -> str:
 
 
 def _stage(originals: Path) -> Path:
+    """A hidden scratch folder beside the originals (the corpus loader skips hidden names);
+    leftovers of dead processes are removed first."""
+    from index.store import pid_alive
+
+    for old in originals.glob(".incoming-*") if originals.is_dir() else ():
+        pid = old.name.split("-")[1]
+        if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
     staging = originals / f".incoming-{os.getpid()}-{time.time_ns()}"
     staging.mkdir(parents=True)
     return staging
@@ -352,6 +383,7 @@ def add_documents(settings: Settings, uploads: Sequence[Upload], embedder: Embed
         if not keep:
             return AddResult(outcomes, live_generation(settings),
                              seconds=time.perf_counter() - started)
+        _nothing_lost(settings, corpus, set())
         staging = _stage(originals)
         moved: list[tuple[Path, Path | None]] = []  # (folder put in place, old one moved aside)
         try:
@@ -405,6 +437,7 @@ def remove_document(settings: Settings, doc_id: str, embedder: Embedder,
         if not corpus.clauses:
             raise Conflict(f"document {doc_id} is the only document: an index needs at least one",
                            code="last_document")
+        _nothing_lost(settings, corpus, {doc_id})
         stored = _stored(settings, doc_id)
         staging = _stage(originals)
         aside = staging / doc_id

@@ -251,3 +251,25 @@ def test_cli_add_remove_and_build_keep_the_served_corpus(paths: tuple[Path, Path
     assert "heating" not in {d["doc_id"] for d in manifest["documents"]}
     missing = runner.invoke(app, ["remove", "heating"])
     assert missing.exit_code == 2
+
+
+def test_a_corpus_that_lacks_live_documents_is_refused(paths: tuple[Path, Path],
+                                                       tmp_path: Path) -> None:
+    """A service configured with other corpus directories than the index was built from must
+    not drop the missing documents silently on its next upload."""
+    from service.documents import Conflict, Upload, add_documents
+
+    corpus, index = paths
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    first = sorted(corpus.iterdir())[0]
+    (partial / first.name).write_bytes(first.read_bytes())
+    settings = settings_for(partial, index)
+    before = sorted(p.name for p in (index / "originals").iterdir())
+    generation = (index / "current").resolve().name
+    with pytest.raises(Conflict) as refused:
+        add_documents(settings, [Upload("school-meals.txt", "关于学生营养餐的通知\n一、每餐补助5元。\n".encode())],
+                      embedder=None)  # type: ignore[arg-type]
+    assert refused.value.code == "corpus_mismatch" and refused.value.status == 409
+    assert sorted(p.name for p in (index / "originals").iterdir()) == before
+    assert (index / "current").resolve().name == generation
