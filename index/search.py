@@ -150,17 +150,19 @@ def load_index(root: Path, expect_embedder: str | None = None) -> LoadedIndex:
     if expect_embedder and embedder.get("name") != expect_embedder:
         raise store.IndexCorrupt(
             f"index was built with embedder {embedder.get('name')!r}, not {expect_embedder!r}")
+    store.verify_files(generation, manifest)  # sizes and sha256 against the manifest's records
     clauses = store.read_clauses(generation)
     passages = store.read_passages(generation)
     vectors = store.read_vectors(generation)
     try:
         faiss_index = dense.load(generation / "dense.faiss")
-    except RuntimeError as exc:
-        raise store.IndexCorrupt(f"unreadable dense.faiss in {generation.name}: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - faiss's message names its own source paths
+        raise store.IndexCorrupt(f"unreadable dense.faiss in {generation.name}") from exc
     try:
         bm25_index = bm25.load(generation / "bm25")
-    except (OSError, ValueError, KeyError) as exc:
-        raise store.IndexCorrupt(f"unreadable bm25 index in {generation.name}: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - zero-byte or garbage arrays: corrupt, never a crash
+        raise store.IndexCorrupt(f"unreadable bm25 index in {generation.name}: "
+                                 f"{exc.__class__.__name__}") from exc
     problems = []
     if len(clauses) != manifest.get("clause_count"):
         problems.append(f"{len(clauses)} clauses but the manifest says {manifest.get('clause_count')}")
@@ -169,7 +171,7 @@ def load_index(root: Path, expect_embedder: str | None = None) -> LoadedIndex:
                         f"faiss {faiss_index.ntotal}, manifest {manifest.get('vector_count')})")
     if faiss_index.d != embedder.get("dim") or vectors.ndim != 2 or vectors.shape[1] != faiss_index.d:
         problems.append(f"dimension mismatch (faiss {faiss_index.d}, manifest {embedder.get('dim')})")
-    if bm25_index.scores["num_docs"] != len(clauses):
+    if getattr(bm25_index, "scores", {}).get("num_docs") != len(clauses):
         problems.append("BM25 document count differs from the clause count")
     if passages and max(p.clause for p in passages) >= len(clauses):
         problems.append("a passage points past the last clause")

@@ -21,8 +21,9 @@ generation live; a ``*.tmp`` leftover is removed by a later build only once its 
 
 Integrity: the manifest records the size and sha256 of every other file of the generation
 (``files``). Publishing verifies them (a generation missing a file is never switched to), and
-so does every load (``verify_files``: sizes first, then hashes, about 2 ms for the seed index
-and ≈ 0.6 s per GB on the 2-core dev machine) before a generation is served; a mismatch is
+so does every load (``verify_files``: sizes first, 0.06 ms, then hashes, 0.4 ms for the 0.5 MB
+seed index; sha256 reads ≈ 800 MB/s on the 2-core dev machine, ≈ 1.3 s per GB) before a
+generation is served; a mismatch is
 ``IndexCorrupt``. Unreadable or garbage files raise ``IndexCorrupt``, never anything else.
 """
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from corpus.clean import find_spans, to_match, to_simplified
-from corpus.injection import instruction_sentences
+from corpus.injection import instruction_sentences, is_flagged
 from corpus.models import Clause
 from index.search import DocumentRefs, Filters, Hit, calibrate
 from index.tokenize import places, tokenize
@@ -72,8 +72,9 @@ def _overlap(sentence: str, q_tokens: set[str]) -> float:
 
 def _quotable(clause: Clause) -> list[str]:
     """Sentences an answer may quote: not addressed to a model (corpus.injection), not a formula."""
+    flagged = instruction_sentences(clause.text_match)  # with a payload sentence after one
     return [s for s in sentences(clause.text_match)
-            if not instruction_sentences(s) and not _FORMULA.search(s)]
+            if not is_flagged(s, flagged) and not _FORMULA.search(s)]
 
 
 def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | None,

@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.errors import NotReady, PolicyQAError
+from service.errors import PolicyQAError, public_message
 from service.logs import request_id_var
 from service.settings import Settings
 
@@ -159,10 +159,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from service.engine import open_engine
+        from service.engine import live_marker_of, open_engine
 
         app.state.engine = None
         app.state.not_ready = None
+        app.state.tried_marker = live_marker_of(settings)  # a later switch is tried again (engine.py)
         try:
             app.state.engine = await asyncio.to_thread(open_engine, settings)
             metrics.observe_engine(app.state.engine)
@@ -185,8 +186,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(PolicyQAError)
     async def _policyqa_error(request: Request, exc: PolicyQAError) -> JSONResponse:
-        headers = {"Retry-After": "1"} if exc.status == 503 else None
-        return error_response(exc.status, exc.code, exc.message, headers)
+        headers = dict(exc.headers or {})
+        if exc.status == 503:
+            headers["Retry-After"] = "1"
+        message = public_message(exc.message)  # no paths or tracebacks in a body
+        if message != exc.message:
+            log.warning("%s %s: %s", exc.status, exc.code, exc.message)  # the log keeps them
+        return error_response(exc.status, exc.code, message, headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -214,6 +220,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST"], allow_headers=["*"])
+    app.add_middleware(GenerationHeader)
     app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrency)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes,
                        routes={("POST", "/v1/documents"): settings.max_upload_bytes})
@@ -236,10 +243,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+class GenerationHeader:
+    """``X-Index-Generation``: the index generation a response was served from (set by
+    ``require_engine``), on every response that used the index."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_generation(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                generation = (scope.get("state") or {}).get("generation")
+                if generation:
+                    message["headers"] = [*message.get("headers", []),
+                                          (b"x-index-generation", str(generation).encode())]
+            await send(message)
+
+        await self.app(scope, receive, with_generation)
+
+
 def require_engine(request: Request):  # type: ignore[no-untyped-def]
-    engine = getattr(request.app.state, "engine", None)
-    if engine is None:
-        reason = getattr(request.app.state, "not_ready", None)
-        raise NotReady(reason.message if reason else "the index is not loaded yet",
-                       code=getattr(reason, "code", "not_ready"))
+    """The engine, refreshed to the live generation (every worker follows ``current`` by
+    itself: see service.engine). FastAPI runs this sync dependency in a worker thread."""
+    from service.engine import current_engine
+
+    engine = current_engine(request.app.state)
+    request.state.generation = engine.generation.id
     return engine

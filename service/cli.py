@@ -104,7 +104,10 @@ def build(corpus_paths: Annotated[list[Path] | None, typer.Option("--corpus", he
           embedder: Annotated[str | None, typer.Option(help="e5-small | st:<model dir> (default: POLICYQA_EMBEDDER or e5-small)")] = None,
           in_place: Annotated[bool, typer.Option(
               "--in-place", help="milvus: upsert changed and delete removed clauses in the live "
-                                 "collection instead of building a new one (default: off)")] = False) -> None:
+                                 "collection instead of building a new one (default: off)")] = False,
+          wait: Annotated[float, typer.Option(
+              "--wait", metavar="SECONDS", help="when another build holds the index, wait this "
+                                                "long for it, then exit 2 (default: 0)")] = 0.0) -> None:
     """Build a new index generation and switch to it atomically (POLICYQA_BACKEND picks the engine).
 
     Not in a terminal, progress comes as plain lines on stderr (documents, passages embedded, rate)."""
@@ -142,7 +145,7 @@ def build(corpus_paths: Annotated[list[Path] | None, typer.Option("--corpus", he
             return
         with BuildProgress() as progress:
             report = build_index(corpus_paths or settings.corpus_dirs, index or settings.index_dir,
-                                 model, spec, progress=progress, corpus=ingested)
+                                 model, spec, progress=progress, corpus=ingested, wait=wait)
     except Exception as exc:  # noqa: BLE001 - every failure is reported the same way
         _fail(exc)
         return

@@ -38,6 +38,7 @@ from service.answer import answer_question, in_script, is_traditional, resolve_f
 from service.app import require_engine
 from service.engine import Engine
 from service.errors import NotFound
+from service.limits import bound_conversation, bound_query
 from service.schemas import AskOut, Citation, Count, ErrorOut, FiltersIn, check_last_turn
 
 MODEL = "policyqa"
@@ -169,15 +170,18 @@ def _check_model(request: Request, requested: str) -> str:
 @router.post("/v1/chat/completions", responses=ERRORS)
 async def chat_completions(body: CompletionIn, engine: EngineDep, request: Request) -> Any:
     name = _check_model(request, body.model)
-    turns = [(m.role, m.text()) for m in body.messages if m.role in ("user", "assistant")]
-    query = resolve_followup(turns)
+    # caps (service.limits): 422 for a message over its limit, the newest history within its own
+    checked, notes = bound_conversation([(m.role, m.text()) for m in body.messages], engine.settings)
+    turns = [(role, text) for role, text in checked if role in ("user", "assistant")]
+    query = bound_query(resolve_followup(turns), turns[-1][1], engine.settings)
     base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": name}
     if body.stream:
-        return StreamingResponse(_stream(engine, body, query, turns[-1][1], base),
+        return StreamingResponse(_stream(engine, body, query, turns[-1][1], base, notes),
                                  media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     answer: AskOut = await asyncio.to_thread(answer_question, engine, query, body.top_k,
                                              body.filters, turns[-1][1])
+    answer.warnings += notes
     metrics.observe_answer("chat_completions", answer, engine)
     content, finish = content_of(answer), "stop"
     limit = body.limit()
@@ -191,11 +195,11 @@ async def chat_completions(body: CompletionIn, engine: EngineDep, request: Reque
 
 def _extra(answer: AskOut, query: str) -> dict[str, Any]:
     return {"citations": [c.model_dump() for c in answer.citations], "answerable": answer.answerable,
-            "query_used": query, "generation": answer.generation}
+            "query_used": query, "generation": answer.generation, "warnings": answer.warnings}
 
 
 async def _stream(engine: Engine, body: CompletionIn, query: str, own: str,
-                  base: dict[str, Any]) -> AsyncIterator[str]:
+                  base: dict[str, Any], notes: list[str] | None = None) -> AsyncIterator[str]:
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
     chunk = {**base, "object": "chat.completion.chunk", **({"usage": None} if include_usage else {})}
 
@@ -210,6 +214,7 @@ async def _stream(engine: Engine, body: CompletionIn, query: str, own: str,
         # retrieval and the extractive composition (milliseconds once the query is embedded)
         answer: AskOut = await asyncio.to_thread(answer_question, engine, query, body.top_k,
                                                  body.filters, own, llm=False)
+        answer.warnings += notes or []
     except Exception:  # noqa: BLE001 - the status line has gone out: report it in the stream
         log.exception("chat completion stream failed")
         yield _event({"error": {"code": "internal_error", "message": "internal error"}})

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Request
 
 from service import metrics
 from service.answer import answer_question, resolve_followup, to_filters
 from service.app import require_engine
+from service.auth import require_scope
 from service.engine import Engine
-from service.errors import Forbidden, NotFound, NotReady
+from service.errors import NotFound, NotReady
+from service.limits import bound_conversation, bound_query
 from service.schemas import (
     AskIn,
     AskOut,
@@ -42,10 +43,15 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", responses={503: {"model": ErrorOut}})
 async def readyz(request: Request) -> dict[str, Any]:
-    engine = require_engine(request)
+    """``ready``, or ``degraded`` with ``reason`` when the service answers from another
+    generation than the live one (it failed verification) or from an unverifiable one; 503
+    when no generation can be served."""
+    engine = await asyncio.to_thread(require_engine, request)
     generation = engine.generation
     manifest = generation.index.manifest
-    return {"status": "ready", "generation": generation.id, "embedder": manifest["embedder"],
+    degraded = engine.degraded
+    return {"status": "degraded" if degraded else "ready", "reason": degraded,
+            "generation": generation.id, "embedder": manifest["embedder"],
             "documents": len(manifest.get("documents", [])),
             "clauses": manifest["clause_count"], "built_at": manifest.get("built_at")}
 
@@ -59,10 +65,12 @@ async def ask(body: AskIn, engine: EngineDep) -> AskOut:
 
 @router.post("/v1/chat", response_model=ChatOut, responses=ERRORS)
 async def chat(body: ChatIn, engine: EngineDep) -> ChatOut:
-    messages = [(m.role, m.content) for m in body.messages if m.role != "system"]
-    query = resolve_followup(messages)
+    turns, notes = bound_conversation([(m.role, m.content) for m in body.messages], engine.settings)
+    messages = [(role, text) for role, text in turns if role != "system"]
+    query = bound_query(resolve_followup(messages), messages[-1][1], engine.settings)
     answer = await asyncio.to_thread(answer_question, engine, query, body.top_k, body.filters,
                                      messages[-1][1])
+    answer.warnings += notes
     metrics.observe_answer("chat", answer, engine)
     return ChatOut(**answer.model_dump(), query_used=query)
 
@@ -106,39 +114,37 @@ async def clause(clause_id: str, engine: EngineDep) -> ClauseDetail:
                         previous_id=previous_id, next_id=next_id)
 
 
-def _check_admin(request: Request, authorization: str | None) -> None:
-    token = request.app.state.settings.admin_token
-    if not token:
-        raise Forbidden("admin routes are disabled: set POLICYQA_ADMIN_TOKEN to enable them",
-                        code="admin_disabled")
-    if request.query_params.get("token") or request.query_params.get("access_token"):
-        raise Forbidden("send the token in the Authorization header, never in the URL")
-    scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), token.encode()):
-        raise Forbidden("missing or wrong admin token", code="bad_token")
-
-
-@router.post("/v1/admin/reload", responses={403: {"model": ErrorOut}, 503: {"model": ErrorOut}})
-async def reload(request: Request,
-                 authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
-    _check_admin(request, authorization)
+@router.post("/v1/admin/reload", responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut},
+                                           503: {"model": ErrorOut}},
+             dependencies=[Depends(require_scope("admin"))])
+async def reload(request: Request) -> dict[str, Any]:
+    """Load the live generation now (scope ``admin``) and report the outcome: ``reloaded`` or
+    ``unchanged``, the generation served before and now, and ``degraded`` (why the service is
+    not on the live generation, or null). Other workers follow ``current`` on their next
+    request; a failure answers 503 and keeps the previous generation."""
     from index.store import IndexError_
     from service.engine import open_engine
 
     engine = getattr(request.app.state, "engine", None)
+    previous = engine.generation.id if engine is not None else None
     try:
         if engine is None:
             request.app.state.engine = await asyncio.to_thread(open_engine, request.app.state.settings)
             request.app.state.not_ready = None
-            generation = request.app.state.engine.generation
+            engine = request.app.state.engine
+            status = "reloaded"
         else:
-            generation = await asyncio.to_thread(engine.reload)
+            status = (await asyncio.to_thread(engine.reload)).status
     except (IndexError_, NotReady) as exc:
         detail = exc.message if isinstance(exc, NotReady) else str(exc)
-        raise NotReady(f"reload failed, still serving the previous index: {detail}",
+        still = f" (generation {previous})" if previous else ""
+        raise NotReady(f"reload failed, still serving the previous index{still}: {detail}",
                        code=exc.code) from exc
+    generation = engine.generation
+    request.state.generation = generation.id
     metrics.observe_index(generation.id, generation.index.manifest)
-    return {"status": "reloaded", "generation": generation.id}
+    return {"status": status, "generation": generation.id, "previous": previous,
+            "degraded": engine.degraded}
 
 
 __all__ = ["router"]

@@ -36,7 +36,14 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     llm_api_key: str | None = None
     llm_timeout_s: float = 20.0
-    admin_token: str | None = None
+    admin_token: str | None = None  # scopes admin + ingest (service.auth)
+    ingest_token: str | None = None  # scope ingest only
+    tokens: str | None = None  # more tokens: "token:scope[+scope],…"
+    # Chat caps (issue 17): a message over max_message_chars is refused (422 naming the limit);
+    # a history over max_history_chars is read from its newest turns only, with the warning
+    # "history_truncated" (conversations grow; refusing them would break chat clients).
+    max_message_chars: int = Field(default=8000, ge=1)
+    max_history_chars: int = Field(default=32000, ge=1)
     cors_origins: list[str] = Field(default_factory=list)
     # Operations (issue 18): log lines as text or JSON (the request id on each), GET /metrics.
     log_format: Literal["text", "json"] = "text"
