@@ -191,11 +191,13 @@ def test_search_endpoint_filters_by_office(client) -> None:  # type: ignore[no-u
 
 
 def test_admin_reload_requires_the_token(client) -> None:  # type: ignore[no-untyped-def]
-    assert client.post("/v1/admin/reload").status_code == 403
+    missing = client.post("/v1/admin/reload")  # no bearer token: 401 + WWW-Authenticate (issue 17)
+    assert missing.status_code == 401 and missing.headers["WWW-Authenticate"].startswith("Bearer")
     assert client.post("/v1/admin/reload", headers={"Authorization": "Bearer wrong"}).status_code == 403
     assert client.post("/v1/admin/reload?token=s3cret-token").status_code == 403
     ok = client.post("/v1/admin/reload", headers={"Authorization": "Bearer s3cret-token"})
-    assert ok.status_code == 200 and ok.json()["status"] == "reloaded"
+    assert ok.status_code == 200 and ok.json()["status"] in ("reloaded", "unchanged")
+    assert ok.json()["generation"] == client.get("/readyz").json()["generation"]
     assert "s3cret-token" not in ok.text
 
 
