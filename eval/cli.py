@@ -17,6 +17,11 @@ DEFAULT_GOLD = [Path("eval/gold/dev.jsonl"), Path("eval/gold/extra.jsonl")]
 
 
 def _in_process(index: Path | None) -> tuple[runner.Asker, dict[str, Any], dict[str, str]]:
+    ask, context, documents, _ = _in_process_engine(index)
+    return ask, context, documents
+
+
+def _in_process_engine(index: Path | None) -> tuple[runner.Asker, dict[str, Any], dict[str, str], Any]:
     from corpus.clean import to_key
     from service.answer import answer_question, resolve_followup
     from service.engine import open_engine
@@ -44,7 +49,7 @@ def _in_process(index: Path | None) -> tuple[runner.Asker, dict[str, Any], dict[
     context = {"index": str(engine.generation.index.path), "generation": engine.generation.id,
                "manifest_embedder": engine.generation.index.manifest["embedder"],
                "prompt_hash": prompt_hash(), "versions": engine.generation.index.manifest.get("versions")}
-    return ask, context, documents
+    return ask, context, documents, engine
 
 
 def _over_http(url: str) -> tuple[runner.Asker, dict[str, Any]]:
@@ -79,9 +84,14 @@ def eval_command(
     html_out: Annotated[Path | None, typer.Option("--html", help="write an HTML report here (default: none)")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="a previous JSON report; exit 1 when a headline metric falls below it (default: no comparison)")] = None,
     tolerance: Annotated[float, typer.Option("--tolerance", help="how far below the baseline a metric may fall")] = 0.01,
+    every_set: Annotated[bool, typer.Option("--all", help="every gold set over its own index (built under var/ when missing), with the plain rankings beside the product (default: off)")] = False,
 ) -> None:
     """Score answers on gold sets; with --baseline, exit 1 when a headline metric regresses."""
     from rich.table import Table
+
+    if every_set:
+        _eval_all(json_out, baseline, tolerance)
+        return
 
     try:
         if url:
@@ -130,6 +140,73 @@ def eval_command(
             err.print(f"[red]regressed beyond {tolerance}:[/red] {', '.join(regressed)}")
             raise typer.Exit(1)
     sys.stdout.flush()
+
+
+def _eval_all(json_out: Path | None, baseline: Path | None, tolerance: float) -> None:
+    """Every gold set over its index: answers (the headline metrics), ranking beside dense only,
+    BM25 only and RRF k=60 over the same clauses, and document metadata against dev2-meta."""
+    from rich.table import Table
+
+    from eval.documents import score_documents
+    from eval.fit import open_searcher
+    from eval.ranking import SHARED, all_sets, record, summarise
+    from index import rank
+
+    weights = rank.load_weights()
+    out: dict[str, Any] = {"weights": weights.version if weights else "none (plain RRF k=60)",
+                           "sets": {}, "documents": {}}
+    console.print(f"ranking weights: {out['weights']}")
+    engines: dict[Path, Any] = {}
+    old = json.loads(baseline.read_text("utf-8")) if baseline else {}
+    regressed: list[str] = []
+    for gold_set in all_sets():
+        if gold_set.index not in engines:
+            open_searcher(gold_set)  # builds the index on first use
+            engines[gold_set.index] = _in_process_engine(gold_set.index)
+        ask, context, documents, engine = engines[gold_set.index]
+        try:
+            questions = load_gold(gold_set.gold, documents)
+        except GoldError as exc:
+            err.print(f"[red]invalid gold file:[/red] {exc}")
+            raise typer.Exit(2) from exc
+        report = runner.run(questions, ask, context)
+        from service.answer import resolve_followup
+
+        records = [record(engine.searcher, q, resolve_followup(
+            [("user", h) for h in q.history] + [("user", q.question)])) for q in questions]
+        ranking = summarise(records, engine.searcher.index.clauses)
+        out["sets"][gold_set.name] = {"metrics": report.metrics, "ranking": ranking,
+                                      "failures": [r.id for r in runner.failures(report)]}
+        m = report.metrics
+        console.print(f"\n[bold]{gold_set.name}[/bold] ({m['questions']:.0f} q) answers: "
+                      f"R@5 {m['recall@5']:.3f} MRR@10 {m['mrr@10']:.3f} citation precision "
+                      f"{m['citation_precision']:.3f} refusal {m['refusal_rate']:.3f} false refusal "
+                      f"{m['false_refusal_rate']:.3f} office {m['office_accuracy']:.3f} facts "
+                      f"{m['fact_accuracy']:.3f}")
+        table = Table("ranking", "R@1", "R@5", "MRR@10", "top-score AUC")
+        for name, row in ranking.items():
+            table.add_row(name, *(f"{row[k]:.3f}" for k in ("recall@1", "recall@5", "mrr@10")),
+                          "—" if row["auc"] is None else f"{row['auc']:.3f}")
+        console.print(table)
+        if gold_set.name in old.get("sets", {}):
+            lines, worse = runner.compare(report, old["sets"][gold_set.name], tolerance)
+            for line in lines:
+                console.print(f"  {line}")
+            regressed += [f"{gold_set.name}:{name}" for name in worse]
+    meta_gold = SHARED / "eval" / "dev2-meta.jsonl"
+    for index_dir, (_, _, _, engine) in engines.items():
+        docs = score_documents(engine.generation.index.manifest.get("documents", []), meta_gold)
+        if docs["documents"]:
+            out["documents"][index_dir.name] = docs
+            console.print(f"\ndocuments of {index_dir.name} vs dev2-meta ({docs['documents']}): "
+                          f"title {docs['title_accuracy']:.3f}, 文号 {docs['doc_number_accuracy']:.3f}, "
+                          f"status {docs['status_accuracy']:.3f}; misses: {', '.join(docs['misses']) or 'none'}")
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(out, ensure_ascii=False, indent=1), "utf-8")
+    if regressed:
+        err.print(f"[red]regressed beyond {tolerance}:[/red] {', '.join(regressed)}")
+        raise typer.Exit(1)
 
 
 def _sizes(text: str) -> list[int]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from corpus.clean import to_key
 
 ALLOWED = {"id", "question", "type", "answerable", "evidence", "answer", "offices", "facts",
-           "history", "note"}
+           "history", "note", "verdict"}
 REQUIRED = {"id", "question", "type", "answerable"}
 
 
@@ -41,6 +41,7 @@ class GoldQuestion:
     history: tuple[str, ...] = ()  # earlier user turns, for follow-up questions
     answer: str | None = None
     source: str = field(default="", compare=False)
+    verdict: str | None = None  # eligibility: not_eligible | meets_stated | unknown
 
 
 def load_gold(path: Path, documents: dict[str, str] | None = None) -> list[GoldQuestion]:
@@ -81,6 +82,7 @@ def load_gold(path: Path, documents: dict[str, str] | None = None) -> list[GoldQ
             answerable=bool(row["answerable"]), evidence=tuple(evidence),
             offices=tuple(row.get("offices") or ()), facts=tuple(row.get("facts") or ()),
             history=tuple(row.get("history") or ()), answer=row.get("answer"), source=path.name,
+            verdict=row.get("verdict"),
         ))
     return out
 

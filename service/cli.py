@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from corpus.models import SkippedFile
 from service.errors import PolicyQAError, exit_code
 from service.settings import Settings
 
@@ -26,6 +28,8 @@ console = Console()
 err = Console(stderr=True)
 
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="index directory (default: POLICYQA_INDEX_DIR or var/index)")]
+StrictOpt = Annotated[bool, typer.Option(
+    "--strict", help="exit 2 when any file is skipped (default: off)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON (default: off, a readable listing)")]
 
 
@@ -77,25 +81,58 @@ def _fail(exc: PolicyQAError | Exception) -> None:
 @app.command()
 def corpus(paths: Annotated[list[Path] | None, typer.Argument(
                help="files or directories (default: POLICYQA_CORPUS_DIRS or corpus/raw)")] = None,
-           as_json: JsonOpt = False) -> None:
-    """Ingest documents and show their metadata, clause counts and skipped files."""
+           as_json: JsonOpt = False,
+           documents: Annotated[bool, typer.Option(
+               "--documents", help="one record per input file (metadata, status, skipped "
+                                   "reason) instead of clauses (default: off)")] = False,
+           as_of: Annotated[str | None, typer.Option(
+               "--as-of", metavar="DATE", help="the day a document's status is judged on, "
+                                               "YYYY-MM-DD (default: today)")] = None,
+           strict: StrictOpt = False) -> None:
+    """Ingest documents: metadata, status, clause counts, the share of body text kept in
+    clauses, and every skipped file with its reason."""
     from corpus.ingest import ingest_paths
+    from corpus.records import document_record, skipped_record
 
     settings = Settings()
+    day = _as_of(as_of)
     result = ingest_paths(paths or settings.corpus_dirs)
-    if as_json:
+    records = [document_record(d, day) for d in result.documents]
+    if as_json and documents:
+        for record in records + [skipped_record(s) for s in result.skipped]:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif as_json:
         for clause in result.clauses:
             sys.stdout.write(json.dumps(clause.to_json(), ensure_ascii=False) + "\n")
     else:
-        table = Table("doc_id", "title", "文号", "date", "kind", "clauses")
-        for doc in result.documents:
-            table.add_row(doc.document.doc_id, doc.meta.title or "—", doc.meta.doc_number or "—",
-                          doc.meta.date or "—", doc.meta.kind, str(len(doc.clauses)))
+        table = Table("doc_id", "title", "文号", "date", "status", "clauses", "kept")
+        for record in records:
+            table.add_row(record["doc_id"], record["title"] or "—", record["doc_number"] or "—",
+                          record["date_issued"] or record["date_published"] or "—",
+                          record["status"], str(record["clauses"]), f"{record['kept_share']:.1%}")
         console.print(table)
-    for skipped in result.skipped:
-        err.print(f"[yellow]skipped[/yellow] {skipped.path}: {skipped.reason}")
+    _report_skipped(result.skipped, strict)
     if not result.documents:
         raise typer.Exit(1)
+
+
+def _as_of(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        err.print(f"[red]error:[/red] --as-of wants YYYY-MM-DD, got {text!r}")
+        raise typer.Exit(2) from None
+
+
+def _report_skipped(skipped: list[SkippedFile], strict: bool) -> None:
+    """Every skipped file with its reason, and the count; ``--strict`` makes any skip exit 2."""
+    for item in skipped:
+        err.print(f"[yellow]skipped[/yellow] {item.path}: {item.reason}")
+    err.print(f"{len(skipped)} file(s) skipped")
+    if strict and skipped:
+        raise typer.Exit(2)
 
 
 @app.command()
@@ -107,7 +144,8 @@ def build(corpus_paths: Annotated[list[Path] | None, typer.Option("--corpus", he
                                  "collection instead of building a new one (default: off)")] = False,
           wait: Annotated[float, typer.Option(
               "--wait", metavar="SECONDS", help="when another build holds the index, wait this "
-                                                "long for it, then exit 2 (default: 0)")] = 0.0) -> None:
+                                                "long for it, then exit 2 (default: 0)")] = 0.0,
+          strict: StrictOpt = False) -> None:
     """Build a new index generation and switch to it atomically (POLICYQA_BACKEND picks the engine).
 
     Not in a terminal, progress comes as plain lines on stderr (documents, passages embedded, rate)."""
@@ -128,6 +166,8 @@ def build(corpus_paths: Annotated[list[Path] | None, typer.Option("--corpus", he
             ingested = ingest_paths(corpus_paths or settings.corpus_dirs)
             err.print(f"ingested {len(ingested.documents)} documents, {len(ingested.clauses)} "
                       f"clauses ({len(ingested.skipped)} files skipped)", highlight=False)
+            if strict and ingested.skipped:  # refuse to build a corpus that is not whole
+                _report_skipped(ingested.skipped, strict)
         if settings.backend == "milvus":
             from index.milvus import MilvusIndex
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
+from corpus.records import status_now
 from service import metrics
 from service.answer import answer_question, resolve_followup, to_filters
 from service.app import require_engine
@@ -86,7 +88,9 @@ async def search(body: SearchIn, engine: EngineDep) -> SearchOut:
 
 
 def _documents(engine: Engine) -> list[DocumentOut]:
-    return [DocumentOut(**d) for d in engine.generation.index.manifest.get("documents", [])]
+    today = date.today()
+    return [DocumentOut(**{**d, "status": status_now(d, today)})
+            for d in engine.generation.index.manifest.get("documents", [])]
 
 
 @router.get("/v1/documents", response_model=list[DocumentOut], responses=ERRORS)

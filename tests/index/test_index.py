@@ -41,13 +41,13 @@ def test_build_writes_a_versioned_generation_and_switches(tmp_path: Path, small_
     assert manifest["format_version"] == store.FORMAT_VERSION
     assert manifest["clause_count"] == first.clauses and manifest["embedder"]["dim"] == 64
     lines = (root / "current" / "clauses.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == first.clauses and "专精特新" in lines[0]
+    assert len(lines) == first.clauses and "¶header" in lines[0] and "专精特新" in lines[1]
     second = build_index([small_corpus], root, HashEmbedder(), "hash")
     assert second.embedded == 0, "unchanged clauses reuse their vectors"
     assert (root / "current").resolve() == second.generation.resolve()
     (small_corpus / "b.txt").write_text("新增文件\n一、新增条款内容。\n", encoding="utf-8")
     third = build_index([small_corpus], root, HashEmbedder(), "hash")
-    assert third.embedded == 1
+    assert third.embedded == 2  # the new document's header line and its one clause
 
 
 def test_failed_build_leaves_previous_index_live(tmp_path: Path, small_corpus: Path) -> None:
@@ -125,8 +125,8 @@ def test_search_finds_clauses_across_scripts_and_filters(engine) -> None:  # typ
     assert result.hits[0].clause.text.startswith("3.推動集群綠色化轉型")  # original characters
     by_office = searcher.search("负责哪些工作", 20, Filters(offices=("市科技局",)))
     assert by_office.hits and all(any("市科技局" in o for o in h.clause.offices) for h in by_office.hits)
-    only_news = searcher.search("专精特新", 5, Filters(kinds=("news",)))
-    assert only_news.hits and {h.clause.kind for h in only_news.hits} == {"news"}
+    only_drafts = searcher.search("专精特新", 5, Filters(kinds=("draft",)))
+    assert only_drafts.hits and {h.clause.kind for h in only_drafts.hits} == {"draft"}
     assert searcher.search("专精特新", 5, Filters(doc_ids=("nope",))).hits == []
 
 
@@ -164,8 +164,10 @@ def test_a_named_place_prefers_that_places_documents(engine) -> None:  # type: i
     searcher: Searcher = engine.searcher
     assert named_documents(searcher.index, "滨州每年推进多少个技术改造项目") == {"000_02d0f658efa8fe2c"}
     assert named_documents(searcher.index, "每年推进多少个技术改造项目") == set()
-    hit = searcher.search("滨州每年要推进多少个500万元以上投资的重点技术改造项目？", 3).hits[0]
-    assert hit.clause.doc_id == "000_02d0f658efa8fe2c"
+    # No hand-set place boost any more (it cost MRR on the dev2 sets, see index/search.py): the
+    # fitted ranking still brings the named place's document into the first three.
+    hits = searcher.search("滨州每年要推进多少个500万元以上投资的重点技术改造项目？", 3).hits
+    assert "000_02d0f658efa8fe2c" in {h.clause.doc_id for h in hits}
 
 
 def test_a_list_under_a_heading_that_names_the_ask_is_found(engine) -> None:  # type: ignore[no-untyped-def]

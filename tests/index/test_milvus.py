@@ -92,8 +92,8 @@ def test_search_has_the_faiss_shape_and_honours_filters(tmp_path: Path, docs: Pa
     assert PREFIX + result.generation.replace("-", "_") == milvus.live()
     by_office = searcher.search("负责哪些工作", 20, Filters(offices=("市科技局",)))
     assert by_office.hits and all(any("市科技局" in o for o in h.clause.offices) for h in by_office.hits)
-    news = searcher.search("专精特新", 5, Filters(kinds=("news",)))
-    assert news.hits and {h.clause.kind for h in news.hits} == {"news"}
+    drafts = searcher.search("专精特新", 5, Filters(kinds=("draft",)))
+    assert drafts.hits and {h.clause.kind for h in drafts.hits} == {"draft"}
     one_doc = searcher.search("目标", 10, Filters(doc_ids=("003_3836013103f3f9d1",)))
     assert one_doc.hits and {h.clause.doc_id for h in one_doc.hits} == {"003_3836013103f3f9d1"}
     addressed = searcher.search("各县市区人民政府、各市属开发区管委会、市政府各部门", 30)
