@@ -210,8 +210,8 @@ def _eval_all(json_out: Path | None, baseline: Path | None, tolerance: float) ->
 
 
 def _sizes(text: str) -> list[int]:
-    """'10000,100000' → [10000, 100000]; '' → []."""
-    return [int(part) for part in text.split(",") if part.strip()]
+    """'10000,100000' → [10000, 100000]; '' or '0' → [] (skip that section)."""
+    return [n for part in text.split(",") if part.strip() and (n := int(part)) > 0]
 
 
 @app.command("bench")
