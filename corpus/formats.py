@@ -203,9 +203,6 @@ def _html_head_fields(root: object) -> dict[str, str]:
             fields.setdefault("date_published", content)
         elif name == "contentsource" and content not in {"本网", "本站"}:
             fields.setdefault("source", content)
-    title = root.find(".//title")  # type: ignore[attr-defined]
-    if title is not None and title.text_content().strip():
-        fields["page_title"] = " ".join(title.text_content().split())
     return fields
 
 

@@ -4,20 +4,15 @@ installs it."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import ARTIFACTS, wait_for
 from tests.servers import served
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(os.environ.get("POLICYQA_ARTIFACTS", Path(__file__).resolve().parents[2] / "var" / "artifacts"))
-CHROMIUM = os.environ.get("POLICYQA_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("POLICYQA_CHROMEDRIVER", "/usr/bin/chromedriver")
 
 
 @pytest.fixture(scope="module")
@@ -28,30 +23,6 @@ def base_url(settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    assert shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER), (
-        "Chromium is required for the browser tests: apt-get install chromium chromium-driver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--window-size=1280,900", "--lang=zh-CN"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
-
-
-def _wait(driver, condition, timeout: float = 30):  # type: ignore[no-untyped-def]
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout).until(condition)
 
 
 def _ask(driver, question: str) -> object:  # type: ignore[no-untyped-def]
@@ -62,7 +33,7 @@ def _ask(driver, question: str) -> object:  # type: ignore[no-untyped-def]
     box.clear()
     box.send_keys(question)
     driver.find_element(By.CSS_SELECTOR, "#ask button[type=submit]").click()
-    turns = _wait(driver, lambda d: [t for t in d.find_elements(By.CSS_SELECTOR, "#log .turn.bot")
+    turns = wait_for(driver, lambda d: [t for t in d.find_elements(By.CSS_SELECTOR, "#log .turn.bot")
                                      if "检索中" not in t.text][before:] or False)
     return turns[-1]
 
@@ -76,14 +47,14 @@ def test_ask_cite_follow_up_and_not_found(browser, base_url: str) -> None:  # ty
 
     driver = browser
     driver.get(base_url + "/")
-    _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#doc-list details"))
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#doc-list details"))
 
     # A question typed in traditional characters; the answer carries clickable citations.
     answer = _ask(driver, "濱州到2027年集群內高新技術企業要達到多少家？")
     assert "850" in answer.text
     marker = answer.find_element(By.CSS_SELECTOR, "button.cite")
     marker.click()
-    clause = _wait(driver, lambda d: d.find_element(By.ID, "clause-text"))
+    clause = wait_for(driver, lambda d: d.find_element(By.ID, "clause-text"))
     assert clause.text.strip() and driver.find_element(By.CSS_SELECTOR, "#clause-body .heading").text
     assert clause.find_elements(By.TAG_NAME, "mark"), "the question's terms are highlighted"
 
@@ -106,11 +77,11 @@ def test_document_list_opens_clauses(browser, base_url: str) -> None:  # type: i
 
     driver = browser
     driver.get(base_url + "/")
-    first = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#doc-list details"))[0]
+    first = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#doc-list details"))[0]
     first.find_element(By.TAG_NAME, "summary").click()
-    buttons = _wait(driver, lambda d: first.find_elements(By.CSS_SELECTOR, ".clauses button"))
+    buttons = wait_for(driver, lambda d: first.find_elements(By.CSS_SELECTOR, ".clauses button"))
     buttons[1].click()
-    _wait(driver, lambda d: d.find_element(By.ID, "clause-text").text.strip())
+    wait_for(driver, lambda d: d.find_element(By.ID, "clause-text").text.strip())
 
 
 def test_narrow_screen_example_question(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -121,7 +92,7 @@ def test_narrow_screen_example_question(browser, base_url: str) -> None:  # type
     try:
         driver.get(base_url + "/")
         driver.find_element(By.CSS_SELECTOR, "#examples button").click()
-        turn = _wait(driver, lambda d: [t for t in d.find_elements(By.CSS_SELECTOR, "#log .turn.bot")
+        turn = wait_for(driver, lambda d: [t for t in d.find_elements(By.CSS_SELECTOR, "#log .turn.bot")
                                         if "检索中" not in t.text] or False)[-1]
         assert turn.text.strip()
         width = driver.execute_script("return document.documentElement.scrollWidth")

@@ -3,21 +3,17 @@ index of this module's own (uploads change it)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import ARTIFACTS, wait_for
 from tests.servers import served
 from tests.uploads_helpers import INGEST_TOKEN, docx_bytes, settings_for, small_index
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(os.environ.get("POLICYQA_ARTIFACTS", Path(__file__).resolve().parents[2] / "var" / "artifacts"))
-CHROMIUM = os.environ.get("POLICYQA_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("POLICYQA_CHROMEDRIVER", "/usr/bin/chromedriver")
 PARKING_TXT = """关于推进居民小区充电桩进小区的实施意见
 一、建设目标。到2026年底，全市新建居民小区充电桩3000个。
 二、补贴标准。对安装公共充电桩的物业企业，每个充电桩补贴1500元。
@@ -33,30 +29,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    assert shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER), (
-        "Chromium is required for the browser tests: apt-get install chromium chromium-driver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--window-size=1280,900", "--lang=zh-CN"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
-
-
 def _wait(driver, condition, timeout: float = 120):  # type: ignore[no-untyped-def]
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout).until(condition)
+    return wait_for(driver, condition, timeout)  # uploads embed on 2 cores: allow longer
 
 
 def _upload(driver, paths: list[Path], token: str) -> list[object]:  # type: ignore[no-untyped-def]
