@@ -35,6 +35,7 @@ test: $(STAMP)
 	scripts/ensure-chromium
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Every gold set over its own index (seeds; seeds + extra; seeds + ../shared/corpus-dev2, used in
 # place), the plain rankings beside the product, and the gate against the committed baseline.
@@ -49,8 +50,9 @@ eval-milvus: $(STAMP)
 	POLICYQA_BACKEND=milvus POLICYQA_MILVUS_URI=var/milvus-eval.db $(BIN)/policyqa eval --gold eval/gold/extra.jsonl --json var/eval-extra-milvus.json
 
 lint: $(STAMP)
-	$(BIN)/ruff check corpus index service eval tests
+	$(BIN)/ruff check policyqa corpus question index service eval tests
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean:
 	rm -rf var

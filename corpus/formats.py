@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from corpus.encoding import DecodeError, decode
 
@@ -365,9 +366,9 @@ def read_docx(data: bytes) -> Extracted:
     return Extracted("\n".join(lines), fields)
 
 
-def _unique_cells(row: object) -> list[object]:
+def _unique_cells(row: Any) -> list[Any]:
     """Merged cells appear once per grid column in python-docx; read each once."""
-    seen: list[object] = []
+    seen: list[Any] = []
     for cell in row.cells:  # type: ignore[attr-defined]
         if not any(cell._tc is s._tc for s in seen):  # type: ignore[attr-defined]
             seen.append(cell)
@@ -386,7 +387,8 @@ def read_pdf(data: bytes) -> Extracted:
     if len(re.sub(r"\s", "", text)) < 20 * max(1, len(pages)) // 2:
         raise UnsupportedFormat("no text layer (scanned); OCR not supported")
     fields: dict[str, str] = {}
-    title = str((reader.metadata or {}).get("/Title") or "").strip()
+    metadata: Any = reader.metadata or {}
+    title = str(metadata.get("/Title") or "").strip()
     if re.search(r"[\u4e00-\u9fff]{4,}", title):
         fields["title"] = title
     return Extracted(text, fields)

@@ -17,8 +17,10 @@ from corpus.models import DocumentMeta
 from corpus.validity import iso, read_validity
 
 _ORG_SUFFIX = r"(人民政府|政府|办公室|办公厅|委员会|县委|市委|省委|区委|管委会|局|厅|部|委|院|中心|协会)"
-_DOC_NUMBER = re.compile(
-    r"[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*[12]\d{3}\s*[〕\]】)）]\s*(?:第\s*)?\d{1,4}\s*[号號]"
+# A 文号 (滨政办字〔2024〕18号, 国务院令第596号): the one pattern, for a document's own number and
+# for a question that names a document by it (question.catalogue).
+DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fff]{1,12}\s*[〔［\[【(（]\s*[12]\d{3}\s*[〕］\]】)）]\s*(?:第\s*)?\d{1,4}\s*[号號]"
     # State Council and ministry decrees: 国务院令第596号, 财政部令第10号
     r"|(?:中华人民共和国|中華人民共和國)?(?:国务院|國務院|[\u4e00-\u9fff]{1,8}[部委局署行总])令\s*第\s*\d{1,4}\s*[号號]"
 )
@@ -92,7 +94,7 @@ def _own_doc_number(body: list[str]) -> str | None:
     one it cites (《…》(国函〔2016〕17号), 依据…(晋财建一〔2018〕113号))."""
     for i, line in enumerate(body):
         m = to_match(line)
-        for found in _DOC_NUMBER.finditer(m):
+        for found in DOC_NUMBER.finditer(m):
             before = m[: found.start()].rstrip("(（ ")
             standalone = not m.replace(found.group(0), "").strip("()（） ")
             cited = before.endswith(("》", "》的通知")) or re.search(r"(根据|依据|按照|依照|贯彻|落实)", before)
@@ -102,7 +104,7 @@ def _own_doc_number(body: list[str]) -> str | None:
 
 
 def find_doc_number(text: str) -> str | None:
-    found = _DOC_NUMBER.search(text)
+    found = DOC_NUMBER.search(text)
     if not found:
         return None
     number = re.sub(r"\s+", "", found.group(0))

@@ -64,19 +64,21 @@ def _concurrently(questions: Sequence[str], clients: int, call: Callable[[str], 
 def floor(engine: Any, questions: Sequence[str]) -> dict[str, Any]:
     """Embedding + FAISS + BM25 per question, the same calls the searcher makes."""
     from corpus.clean import to_match
+    from corpus.tokenize import tokenize
     from index import bm25, dense
-    from index.tokenize import tokenize
 
     searcher = engine.searcher
+    backend = searcher.index.backend
     embed_ms, search_ms, total, query_ms, budget = [], [], [], [], []
     for q in questions:
         t0 = time.perf_counter()
-        vector = searcher.embed_query(q)
+        vector = searcher.embedder.embed_queries([to_match(q)])[0]
         t1 = time.perf_counter()
-        bm25.scores(searcher.index.bm25_index, tokenize(to_match(q)))
-        dense.search(searcher.index.faiss_index, vector, 100)
+        bm25.scores(backend.bm25_index, tokenize(to_match(q)))
+        dense.search(backend.faiss_index, vector, 100)
         t2 = time.perf_counter()
-        searcher.search(q, 5, query_vector=vector)  # the whole search: fusion, boosts, diversity
+        # the whole search: parsing, fusion, ranking, diversity
+        searcher.search(engine.generation.parse(q), 5, query_vector=vector)
         t3 = time.perf_counter()
         embed_ms.append((t1 - t0) * 1000)
         search_ms.append((t2 - t1) * 1000)
@@ -117,6 +119,10 @@ def _serve(index: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("policyqa serve did not become ready in 120 s")
 
 
+def _discard(_: object) -> None:
+    """A timed call's result is not needed."""
+
+
 def _median(values: Sequence[float]) -> float:
     return float(np.median(values)) if len(values) else 0.0
 
@@ -124,14 +130,14 @@ def _median(values: Sequence[float]) -> float:
 def _floor_once(searcher: Any, q: str) -> tuple[float, float]:
     """One question's floor, standalone: (embed ms, BM25 + dense ms), the searcher's own calls."""
     from corpus.clean import to_match
+    from corpus.tokenize import tokenize
     from index import bm25, dense
-    from index.tokenize import tokenize
 
     t0 = time.perf_counter()
-    vector = searcher.embed_query(q)
+    vector = searcher.embedder.embed_queries([to_match(q)])[0]
     t1 = time.perf_counter()
-    bm25.scores(searcher.index.bm25_index, tokenize(to_match(q)))
-    dense.search(searcher.index.faiss_index, vector, 100)
+    bm25.scores(searcher.index.backend.bm25_index, tokenize(to_match(q)))
+    dense.search(searcher.index.backend.faiss_index, vector, 100)
     t2 = time.perf_counter()
     return (t1 - t0) * 1000, (t2 - t1) * 1000
 
@@ -148,7 +154,7 @@ def interleaved(engine: Any, questions: Sequence[str], rounds: int = 5,
     round's answer (the searcher's own timers). The answer contains the second, so it can never
     come out below its floor: ``in_process_over_floor_p50 >= 1`` by construction, and the
     other ratios use the same floor."""
-    from service.answer import answer_question
+    from service.answer import respond
 
     searcher = engine.searcher
     per_q: dict[str, dict[str, list[float]]] = {
@@ -163,7 +169,8 @@ def interleaved(engine: Any, questions: Sequence[str], rounds: int = 5,
 
     def run_answer(q: str, row: dict[str, list[float]]) -> None:
         start = time.perf_counter()
-        answer = answer_question(engine, q)
+        generation = engine.generation
+        answer = respond(generation, engine.settings, generation.parse(q))
         row["in_process"].append((time.perf_counter() - start) * 1000)
         row["in_answer"].append(answer.timing_ms.get("embed", 0.0) + answer.timing_ms.get("search", 0.0))
 
@@ -231,13 +238,14 @@ def throughput_windows(questions: Sequence[str], clients: int, windows: int,
             "throughput_over_floor": round(_median(ratios), 3)}
 
 
-def ask_section(index: Path, questions: Sequence[str], clients: int, rounds: int = 5) -> dict[str, Any]:
+def ask_section(settings: Any, questions: Sequence[str], clients: int, rounds: int = 5) -> dict[str, Any]:
+    """``settings``: the service's (service.settings.Settings), for the index it serves."""
     import httpx
 
     from service.engine import open_engine
-    from service.settings import Settings
 
-    engine = open_engine(Settings(index_dir=index))
+    index = settings.index_dir
+    engine = open_engine(settings)
     result: dict[str, Any] = {"questions": len(questions), "clients": clients}
     embedder = engine.searcher.embedder
     process, url = _serve(index)
@@ -254,7 +262,7 @@ def ask_section(index: Path, questions: Sequence[str], clients: int, rounds: int
         result["server_rss_mb_idle"] = _rss_mb(process.pid)
         with httpx.Client(limits=httpx.Limits(max_connections=clients)) as shared:
             result.update(throughput_windows(questions, clients, rounds,
-                                             lambda q: embedder.embed_queries([q]),
+                                             lambda q: _discard(embedder.embed_queries([q])),
                                              lambda q: post(shared, q)))
         result["server_rss_mb"] = _rss_mb(process.pid)
     finally:

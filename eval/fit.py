@@ -41,7 +41,7 @@ def open_searcher(gold_set: GoldSet, embedder_spec: str = "e5-small") -> Any:
 
 
 def collect(sets: list[GoldSet]) -> dict[str, tuple[list[RankRecord], Any]]:
-    from service.answer import resolve_followup
+    from question.query import resolve_followup
 
     searchers: dict[Path, Any] = {}
     out: dict[str, tuple[list[RankRecord], Any]] = {}

@@ -68,9 +68,12 @@ class RankRecord:
 
 def record(searcher: object, question: GoldQuestion, query: str) -> RankRecord:
     """What every ranker makes of ``query`` over the searcher's index."""
+    from question.query import parse
+
     index = searcher.index  # type: ignore[attr-defined]
-    pool, candidates, x = searcher.explain(query)  # type: ignore[attr-defined]
-    product = searcher.search(query, 10)  # type: ignore[attr-defined]
+    parsed = parse(query, index.catalogue)
+    pool, candidates, x = searcher.explain(parsed)  # type: ignore[attr-defined]
+    product = searcher.search(parsed, 10)  # type: ignore[attr-defined]
     rec = RankRecord(question, pool=pool, features=x,
                      docs=frozenset(e.doc for e in question.evidence))
     rec.rankings["product"] = [index.by_id[h.clause.clause_id] for h in product.hits]

@@ -19,19 +19,22 @@ from typing import Any
 import numpy as np
 
 from corpus.clean import to_match
+from corpus.errors import PolicyQAError
 from corpus.ingest import Corpus, ingest_paths
 from corpus.models import Clause, SkippedFile
 from corpus.records import document_record
+from corpus.tokenize import tokenize
 from index import bm25, dense, store
 from index.embed import Embedder
-from index.tokenize import tokenize
 
 Progress = Callable[[int, int], None]
 EMBED_BATCH = 32
 
 
-class EmptyCorpus(RuntimeError):
+class EmptyCorpus(PolicyQAError):
+    status = 422
     code = "empty_corpus"
+    exit_code = 3
 
 
 @dataclass
@@ -117,17 +120,19 @@ def manifest_for(generation: str, corpus: Corpus, embedder: Embedder, embedder_s
 
 def build_index(corpus_paths: Sequence[Path | str], root: Path, embedder: Embedder,
                 embedder_spec: str, progress: Progress | None = None,
-                corpus: Corpus | None = None, wait: float = 0.0) -> BuildReport:
+                corpus: Corpus | None = None, wait: float = 0.0,
+                checkpoint: store.Checkpoint = store.no_checkpoint) -> BuildReport:
     """Build and publish a generation, holding the index's build lock throughout (``wait``
     seconds of patience for another build, then ``store.IndexLocked``)."""
     root.mkdir(parents=True, exist_ok=True)
     with store.build_lock(root, wait):
-        return _build_locked(corpus_paths, root, embedder, embedder_spec, progress, corpus)
+        return _build_locked(corpus_paths, root, embedder, embedder_spec, progress, corpus,
+                             checkpoint)
 
 
 def _build_locked(corpus_paths: Sequence[Path | str], root: Path, embedder: Embedder,
                   embedder_spec: str, progress: Progress | None,
-                  corpus: Corpus | None) -> BuildReport:
+                  corpus: Corpus | None, checkpoint: store.Checkpoint) -> BuildReport:
     started = time.perf_counter()
     corpus = corpus if corpus is not None else ingest_paths(corpus_paths)
     clauses = corpus.clauses
@@ -135,7 +140,7 @@ def _build_locked(corpus_paths: Sequence[Path | str], root: Path, embedder: Embe
         reasons = "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped) or "no files"
         raise EmptyCorpus(f"no document could be read from {list(map(str, corpus_paths))} ({reasons})")
     store.cleanup(root)
-    store.pause_point("start")
+    checkpoint("start")
 
     passages: list[store.Passage] = []
     texts: list[str] = []
@@ -153,7 +158,7 @@ def _build_locked(corpus_paths: Sequence[Path | str], root: Path, embedder: Embe
     for start in range(0, len(todo), EMBED_BATCH):
         batch = todo[start : start + EMBED_BATCH]
         vectors[batch] = embedder.embed_passages([texts[i] for i in batch])
-        store.crash_point("embedding")
+        checkpoint("embedding")
         if progress:
             progress(min(start + EMBED_BATCH, len(todo)), len(todo))
 
@@ -164,13 +169,13 @@ def _build_locked(corpus_paths: Sequence[Path | str], root: Path, embedder: Embe
         store.write_json(staged / "passages.json", [[p.clause, p.text_hash] for p in passages])
         np.save(staged / "vectors.npy", vectors)
         dense.save(dense.build(vectors), staged / "dense.faiss")
-        store.crash_point("write")
+        checkpoint("write")
         bm25.save(bm25.build([tokenize(lexical_text(c)) for c in clauses]), staged / "bm25")
         manifest = manifest_for(generation, corpus, embedder, embedder_spec, len(passages))
         manifest["files"] = store.file_records(staged)
         store.write_json(staged / "manifest.json", manifest)
-        store.pause_point("publish")
-        final = store.publish(root, staged)
+        checkpoint("publish")
+        final = store.publish(root, staged, checkpoint)
     except BaseException:
         # Leave the live generation untouched; the half-written one goes now or next build.
         import shutil

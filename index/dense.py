@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -28,6 +29,7 @@ def index_type(count: int) -> str:
 def build(vectors: np.ndarray, seed: int = 0) -> faiss.Index:
     count, dim = vectors.shape
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    index: Any  # faiss's stubs type each index class apart
     if index_type(count) == "flat":
         index = faiss.IndexFlatIP(dim)
     else:
@@ -58,13 +60,15 @@ def search(index: faiss.Index, query: np.ndarray, k: int,
            allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(scores, row ids) of the best ``k`` rows, optionally only among ``allowed`` row ids."""
     k = max(1, min(k, index.ntotal))
-    params = None
+    params: Any = None  # faiss's stubs do not know the parameters' keywords
     if allowed is not None:
         if len(allowed) == 0:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
         selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
-        params = (faiss.SearchParametersIVF(sel=selector, nprobe=NPROBE)
-                  if isinstance(index, faiss.IndexIVF) else faiss.SearchParameters(sel=selector))
+        make: Any = faiss.SearchParametersIVF if isinstance(index, faiss.IndexIVF) \
+            else faiss.SearchParameters
+        params = make(sel=selector, nprobe=NPROBE) if isinstance(index, faiss.IndexIVF) \
+            else make(sel=selector)
     scores, ids = index.search(np.ascontiguousarray(query[None, :], dtype=np.float32), k,
                                params=params)
     keep = ids[0] >= 0

@@ -21,11 +21,17 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from corpus.errors import PolicyQAError
+
 DEFAULT_EMBEDDER = "e5-small"
 
 
-class EmbedderUnavailable(RuntimeError):
+class EmbedderUnavailable(PolicyQAError):
     """The requested model cannot be loaded offline; the message says what to install or set."""
+
+    status = 503
+    code = "embedder_unavailable"
+    exit_code = 3
 
 
 @runtime_checkable

@@ -13,9 +13,10 @@ Owns what FAISS + bm25s + the generation directories own for the default backend
   collection and leaves the pointer alone.
 - ``sync``: incremental, in place on the live collection: upsert passages whose text changed or
   that are new (only those are embedded), delete those of removed clauses, by stable ids.
-- ``load``: the clause list and manifest the answer layer needs (as ``LoadedIndex``).
-- ``MilvusSearcher``: dense + BM25 candidates from Milvus with the same filters, fused and ranked
-  by the shared code in ``index.search``, so responses have the same shape and ranking rules.
+- ``load``: the clause list and manifest (as ``LoadedIndex``) with a ``MilvusBackend``.
+- ``MilvusBackend``: the ``index.backend.Backend`` seam over the collection: dense + BM25
+  candidates with the filters as an expression; ranking, confidence and the rest are the
+  shared code in ``index.search``, so both backends answer alike.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ import numpy as np
 from corpus.clean import to_match
 from corpus.ingest import Corpus, ingest_paths
 from corpus.models import Clause
+from corpus.tokenize import tokenize
 from index import dense, store
+from index.backend import Candidates, Filters
 from index.build import (
     EMBED_BATCH,
     BuildReport,
@@ -45,8 +48,7 @@ from index.build import (
     text_hash,
 )
 from index.embed import Embedder
-from index.search import CANDIDATES, Filters, LoadedIndex, Searcher, is_searchable
-from index.tokenize import tokenize
+from index.search import LoadedIndex, is_searchable
 
 META = "policyqa_meta"
 ALIAS = "policyqa_live"
@@ -324,29 +326,25 @@ class MilvusIndex:
         if len(clauses) != manifest.get("clause_count"):
             raise store.IndexCorrupt(f"Milvus collection {live} holds {len(clauses)} clauses, its "
                                      f"manifest says {manifest.get('clause_count')}")
-        return LoadedIndex(
-            path=Path(self.uri), manifest=manifest, clauses=clauses,
-            passage_clause=np.zeros(0, dtype=np.int64),
-            vectors=np.zeros((0, int(embedder["dim"])), dtype=np.float32),
-            faiss_index=None, bm25_index=None,
-        )
+        return LoadedIndex(path=Path(self.uri), manifest=manifest, clauses=clauses,
+                           backend=MilvusBackend(self, live, [c.clause_id for c in clauses]))
 
 
-class MilvusSearcher(Searcher):
-    """Candidates from Milvus (dense and BM25, with the filters as an expression); fusion,
-    diversity, boosts and confidence are the FAISS searcher's own."""
+class MilvusBackend:
+    """Candidates from a Milvus collection (dense and BM25, the filters as an expression)."""
 
-    def __init__(self, index: LoadedIndex, embedder: Embedder, milvus: MilvusIndex) -> None:
-        super().__init__(index, embedder)
+    def __init__(self, milvus: MilvusIndex, collection: str, clause_ids: list[str]) -> None:
         self.milvus = milvus
-        self.collection = str(index.manifest["backend"]["collection"])
+        self.collection = collection
+        self.clause_ids = clause_ids  # clause row of the LoadedIndex -> clause id
+        self.by_id = {clause_id: i for i, clause_id in enumerate(clause_ids)}
 
-    def _candidates(self, q_match: str, vector: np.ndarray, filters: Filters,
-                    allowed: np.ndarray | None) -> tuple[list[int], dict[int, float], dict[int, float]]:
-        client, by_id = self.milvus.client, self.index.by_id
+    def candidates(self, vector: np.ndarray, tokens: tuple[str, ...], filters: Filters,
+                   allowed: np.ndarray | None, n: int) -> Candidates:
+        client, by_id = self.milvus.client, self.by_id
         expr = filter_expr(filters)
         found = client.search(self.collection, data=[vector.tolist()], anns_field="dense",
-                              limit=CANDIDATES * 2, filter=expr, output_fields=["clause_id"],
+                              limit=n * 2, filter=expr, output_fields=["clause_id"],
                               search_params={"metric_type": "IP", "params": {"nprobe": dense.NPROBE}})
         best: dict[int, float] = {}
         for hit in found[0]:
@@ -354,30 +352,30 @@ class MilvusSearcher(Searcher):
             if row is not None:
                 best[row] = max(best.get(row, -1.0), float(hit["distance"]))
         lexical: dict[int, float] = {}
-        text = " ".join(tokenize(q_match))
+        text = " ".join(tokens)
         if text:
             found = client.search(self.collection, data=[text], anns_field="sparse",
-                                  limit=CANDIDATES, filter=expr, output_fields=["clause_id"],
+                                  limit=n, filter=expr, output_fields=["clause_id"],
                                   search_params={"metric_type": "BM25"})
             for hit in found[0]:
                 row = by_id.get(hit["entity"]["clause_id"])
                 if row is not None and row not in lexical:
                     lexical[row] = float(hit["distance"])
         ranking = sorted(lexical, key=lexical.__getitem__, reverse=True)
-        return ranking, lexical, best
+        return Candidates(ranking, lexical, best)
 
-    def _cosines(self, clauses: list[int], vector: np.ndarray) -> dict[int, float]:
-        if not clauses:
+    def cosines(self, rows: list[int], vector: np.ndarray) -> dict[int, float]:
+        if not rows:
             return {}
-        ids = [self.index.clauses[i].clause_id for i in clauses]
-        rows = self.milvus.client.query(
+        ids = [self.clause_ids[i] for i in rows]
+        found = self.milvus.client.query(
             self.collection, filter=f"clause_id in [{', '.join(_quote(c) for c in ids)}]",
             output_fields=["clause_id", "dense"])
         out: dict[int, float] = {}
-        for row in rows:
-            i = self.index.by_id[row["clause_id"]]
+        for row in found:
+            i = self.by_id[row["clause_id"]]
             out[i] = max(out.get(i, -1.0), float(np.asarray(row["dense"], dtype=np.float32) @ vector))
         return out
 
 
-__all__ = ["MilvusIndex", "MilvusSearcher", "filter_expr"]
+__all__ = ["MilvusBackend", "MilvusIndex", "filter_expr"]

@@ -1,16 +1,15 @@
-"""Loading a generation and searching it: BM25 + dense, fused, filtered, with a confidence.
+"""Loading a generation and searching it: BM25 + dense candidates from a backend, ranked,
+filtered, with a confidence.
 
-Owns retrieval. Fusion is reciprocal-rank fusion (``rrf``) with BM25's vote weighted double,
-chosen by the eval (it matched or beat normalised-score fusion on the dev set and needs no
-per-corpus score scaling). "Not found" is
-decided on the dense similarity, not the fused rank: ``confidence`` maps the best dense cosine
-through the embedder's calibration to 0..1.
+Owns retrieval above the ``index.backend.Backend`` seam: a parsed ``question.query.Query`` in,
+ranked clauses out. It never parses questions. "Not found" is decided on the dense
+similarity, not the fused rank: ``confidence`` maps the best dense cosine through the
+embedder's calibration to 0..1.
 """
 
 from __future__ import annotations
 
-import re
-import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,11 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from corpus.clean import to_key, to_match
+from corpus.clean import to_match
 from corpus.models import Clause
 from index import bm25, dense, rank, store
+from index.backend import Backend, Candidates, FaissBackend, Filters
 from index.embed import Embedder
-from index.tokenize import places, tokenize
+from question.catalogue import Catalogue
+from question.query import Query
 
 # Ranking is fitted (index/rank.py, weights from scripts/fit_ranker.py). The hand-set weights
 # it replaced (BM25 vote x2, RRF k=20, place boost x1.2, per-document decay) were tuned on the
@@ -32,14 +33,7 @@ from index.tokenize import places, tokenize
 # less. Without a named document ("几个文件里对链主企业…") nothing is spread: spreading over
 # every document would put clauses without the asked term above ones that have it.
 COMPARE_DECAY = 0.6
-_COMPARISON = re.compile(r"分别|各是|各自|各有|各为|几个文件|哪些文件|各个文件|各文件|对比|比较|异同|区别|不同之处")
 CANDIDATES = 50
-# Officials name documents by 文号 (滨政办字〔2024〕18号) or by title (《关于加快发展…的实施意见》):
-# such a question is about that document only.
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔［\[【（(]\s*\d{4}\s*[〕］\]】）)]\s*第?\s*\d{1,4}\s*号")
-_BOOK_TITLE = re.compile(r"《([^》]{4,80})》")
-_ASKING = re.compile(r"^(?:请问|问一下|关于|根据|按照|依据|对于|查询|查一下|查|看看|看)+")
-_TITLE_MIN = 8  # characters of a title (from 关于 on) a question must repeat to name its document
 # Cosine range of e5-small between clearly off-topic (lo: weather, films ≈ 0.79–0.84) and
 # typical on-topic questions (hi: the dev answerables' median ≈ 0.92), measured on the dev set
 # with passages in the title｜headings｜text form; with min_confidence 0.35 the cut is at cosine
@@ -47,15 +41,7 @@ _TITLE_MIN = 8  # characters of a title (from 关于 on) a question must repeat 
 CALIBRATION = {"e5-small": (0.84, 0.92)}
 DEFAULT_CALIBRATION = (0.2, 0.7)
 
-
-@dataclass(frozen=True)
-class Filters:
-    doc_ids: tuple[str, ...] = ()
-    offices: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-
-    def empty(self) -> bool:
-        return not (self.doc_ids or self.offices or self.kinds)
+__all__ = ["Filters", "Hit", "LoadedIndex", "SearchResult", "Searcher", "load_index"]
 
 
 @dataclass(frozen=True)
@@ -68,20 +54,11 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class DocumentRefs:
-    documents: frozenset[str] = frozenset()  # indexed documents the question names by 文号 or title
-    unknown_numbers: tuple[str, ...] = ()  # 文号 it names that no indexed document has
-
-
-@dataclass(frozen=True)
 class SearchResult:
     hits: list[Hit]
     confidence: float
-    query_match: str
     generation: str
     timing_ms: dict[str, float] = field(default_factory=dict)
-    compared: tuple[str, ...] = ()  # the documents a comparison question names, each to be cited
-    refs: DocumentRefs = DocumentRefs()  # documents the question names by 文号 or title
 
 
 def is_searchable(clause: Clause) -> bool:
@@ -90,20 +67,16 @@ def is_searchable(clause: Clause) -> bool:
 
 @dataclass
 class LoadedIndex:
+    """One generation: its manifest and clauses, what is derived from them (the same for every
+    backend), and the backend that holds its vectors and BM25."""
+
     path: Path
     manifest: dict[str, Any]
     clauses: list[Clause]
-    passage_clause: np.ndarray  # vector row -> clause row
-    vectors: np.ndarray
-    faiss_index: Any
-    bm25_index: Any
-    # Derived from the clauses and the manifest, the same for every backend:
+    backend: Backend
     by_id: dict[str, int] = field(init=False)
     searchable: np.ndarray = field(init=False)  # False for a document's 主送 line, which answers nothing
-    doc_places: dict[str, tuple[str, ...]] = field(init=False)  # places named in title and issuer
-    doc_keys: dict[str, tuple[str, str]] = field(init=False)  # doc id -> (文号, title) as to_key
-    title_cores: list[tuple[str, str]] = field(init=False)  # (doc id, title from 关于 on) long enough to name it
-    by_number: dict[str, set[str]] = field(init=False)  # 文号 as to_key -> doc ids
+    catalogue: Catalogue = field(init=False)  # what a question can name (文号, titles, places)
     rows: dict[str, np.ndarray] = field(init=False)  # "doc:…"/"kind:…"/"office:…" -> clause rows, for filters
 
     def __post_init__(self) -> None:
@@ -116,17 +89,7 @@ class LoadedIndex:
             for key in keys:
                 rows.setdefault(key, []).append(i)
         self.rows = {key: np.array(found, dtype=np.int64) for key, found in rows.items()}
-        self.doc_keys = {d["doc_id"]: (to_key(d.get("doc_number") or ""), to_key(d.get("title") or ""))
-                         for d in self.manifest.get("documents", [])}
-        self.by_number = {}
-        for doc, (number, _) in self.doc_keys.items():
-            if number:
-                self.by_number.setdefault(number, set()).add(doc)
-        self.title_cores = [(doc, core) for doc, (_, title) in self.doc_keys.items()
-                            if len(core := title.split("关于", 1)[-1]) >= _TITLE_MIN]
-        self.doc_places = {
-            d["doc_id"]: tuple(places(to_match(f"{d.get('title') or ''} {d.get('issuer') or ''}")))
-            for d in self.manifest.get("documents", [])}
+        self.catalogue = Catalogue.of(self.manifest.get("documents", []))
 
     @property
     def generation(self) -> str:
@@ -170,11 +133,9 @@ def load_index(root: Path, expect_embedder: str | None = None) -> LoadedIndex:
         problems.append("a passage points past the last clause")
     if problems:
         raise store.IndexCorrupt(f"index {generation.name} is inconsistent: " + "; ".join(problems))
-    return LoadedIndex(
-        path=generation, manifest=manifest, clauses=clauses,
-        passage_clause=np.array([p.clause for p in passages], dtype=np.int64),
-        vectors=vectors, faiss_index=faiss_index, bm25_index=bm25_index,
-    )
+    backend = FaissBackend(np.array([p.clause for p in passages], dtype=np.int64), vectors,
+                           faiss_index, bm25_index)
+    return LoadedIndex(path=generation, manifest=manifest, clauses=clauses, backend=backend)
 
 
 def rrf(rankings: Sequence[Sequence[int]], k: int = rank.PLAIN_RRF_K,
@@ -203,36 +164,6 @@ def diversify(ranked: list[int], scores: dict[int, float], doc_of: Mapping[int, 
         chosen.append(best)
         per_doc[doc_of[best]] = per_doc.get(doc_of[best], 0) + 1
     return chosen
-
-
-def named_documents(index: LoadedIndex, q_match: str) -> set[str]:
-    """Documents whose title or issuer names a place the question names; empty when the question
-    names none, or names places every document shares (then the place does not discriminate)."""
-    asked = set(places(q_match))
-    if not asked:
-        return set()
-    named = {doc for doc, found in index.doc_places.items() if asked & set(found)}
-    return named if len(named) < len(index.doc_places) else set()
-
-
-def document_refs(index: LoadedIndex, q_match: str) -> DocumentRefs:
-    """Documents a question names by 文号 or by title (in 《》, or from 关于… on, unquoted)."""
-    found: set[str] = set()
-    unknown: list[str] = []
-    for match in DOC_NUMBER.finditer(q_match):
-        number = to_key(match.group())
-        # the pattern may take in words before the issuer's abbreviation: try each suffix
-        hits = next((index.by_number[number[i:]] for i in range(len(number))
-                     if number[i:] in index.by_number), set())
-        found |= hits
-        if not hits:
-            unknown.append(_ASKING.sub("", match.group().strip()))
-    q_key = to_key(q_match)
-    found |= {doc for doc, core in index.title_cores if core in q_key}
-    for quoted in (to_key(t) for t in _BOOK_TITLE.findall(q_match)):
-        if len(quoted) >= _TITLE_MIN:
-            found |= {doc for doc, (_, title) in index.doc_keys.items() if quoted in title}
-    return DocumentRefs(frozenset(found), tuple(unknown))
 
 
 def calibrate(similarity: float, embedder_name: str) -> float:
@@ -267,65 +198,56 @@ def _allowed_clauses(index: LoadedIndex, filters: Filters) -> np.ndarray | None:
 
 
 class Searcher:
-    """Thread-safe search over one loaded generation."""
+    """Thread-safe search over one loaded generation, whatever its backend."""
 
     def __init__(self, index: LoadedIndex, embedder: Embedder) -> None:
         self.index = index
         self.embedder = embedder
-        self._lock = threading.Lock()  # bm25s get_scores keeps per-call state on the object
 
-    def embed_query(self, query: str) -> np.ndarray:
-        return self.embedder.embed_queries([to_match(query)])[0]
+    def embed_query(self, query: Query) -> np.ndarray:
+        return self.embedder.embed_queries([query.match])[0]
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None,
+    def search(self, query: Query, k: int = 5, filters: Filters | None = None,
                query_vector: np.ndarray | None = None) -> SearchResult:
-        import time
-
         filters = filters or Filters()
         idx = self.index
         timing: dict[str, float] = {}
-        q_match = to_match(query)
         t0 = time.perf_counter()
         vector = query_vector if query_vector is not None else self.embed_query(query)
         t1 = time.perf_counter()
         timing["embed"] = (t1 - t0) * 1000
 
-        refs = document_refs(idx, q_match)
-        comparison = bool(_COMPARISON.search(q_match))
-        if refs.documents and not filters.doc_ids and not comparison:
-            filters = replace(filters, doc_ids=tuple(sorted(refs.documents)))  # about that document
+        if query.scope and not filters.doc_ids:
+            filters = replace(filters, doc_ids=query.scope)  # about that document alone
         allowed = _allowed_clauses(idx, filters)
         if allowed is not None and len(allowed) == 0:
-            return SearchResult([], 0.0, q_match, idx.generation, timing, refs=refs)
+            return SearchResult([], 0.0, idx.generation, timing)
 
-        bm25_rank, lexical, best = self._candidates(q_match, vector, filters, allowed)
+        found = self._candidates(query, vector, filters, allowed)
+        best = found.dense
         dense_rank = sorted(best, key=best.__getitem__, reverse=True)[:CANDIDATES]
         t2 = time.perf_counter()
         timing["search"] = (t2 - t1) * 1000
 
-        named = named_documents(idx, q_match) | refs.documents
-        fused = self._rank(dense_rank, bm25_rank, lexical, best, vector, named)
-        compares = (comparison and bool(named)) or len(refs.documents) >= 2
+        fused = self._rank(dense_rank, found.bm25_rank, found.lexical, best, vector, query.named)
         # No place preference beyond the fitted named_document feature: putting the documents
         # of a named place first cost dev2-published 0.06 and dev2-guides 0.03 MRR@10 (a
         # question says 广州 and the answer is in the 广东省 list). A comparison needs each
         # named document's clause in view.
         ranked = sorted(fused, key=lambda i: (-fused[i], i))
         order = diversify(ranked, fused, {i: idx.clauses[i].doc_id for i in ranked}, k,
-                          COMPARE_DECAY) if compares else ranked[:k]
-        hits = []
+                          COMPARE_DECAY) if query.compared else ranked[:k]
         missing = [i for i in order if i not in best]  # lexical-only candidates
-        best.update(self._cosines(missing, vector))
-        for position, i in enumerate(order):
-            hits.append(Hit(idx.clauses[i], fused[i], best.get(i, 0.0),
-                            float(max(lexical.get(i, 0.0), 0.0)), position))
+        best.update(idx.backend.cosines(missing, vector))
+        hits = [Hit(idx.clauses[i], fused[i], best.get(i, 0.0),
+                    float(max(found.lexical.get(i, 0.0), 0.0)), position)
+                for position, i in enumerate(order)]
         top_dense = max(best.values()) if best else 0.0
         confidence = calibrate(top_dense, idx.manifest["embedder"]["name"])
-        return SearchResult(hits, confidence, q_match, idx.generation, timing,
-                            tuple(sorted(named)) if compares else (), refs)
+        return SearchResult(hits, confidence, idx.generation, timing)
 
     def _rank(self, dense_rank: list[int], bm25_rank: list[int], lexical: dict[int, float],
-              best: dict[int, float], vector: np.ndarray, named: set[str]) -> dict[int, float]:
+              best: dict[int, float], vector: np.ndarray, named: frozenset[str]) -> dict[int, float]:
         """Score the union of both top lists with the fitted weights (plain RRF without them).
         Scores are probabilities that the clause holds the answer, so they compare across
         questions (the answer layer cites clauses near the best one)."""
@@ -340,12 +262,12 @@ class Searcher:
         return {i: float(s) for i, s in zip(pool, scores, strict=True)}
 
     def pool(self, dense_rank: list[int], bm25_rank: list[int], lexical: dict[int, float],
-             best: dict[int, float], vector: np.ndarray, named: set[str]
+             best: dict[int, float], vector: np.ndarray, named: frozenset[str]
              ) -> tuple[list[int], list[rank.Candidate], np.ndarray]:
         """The candidate rows (both top lists), their signals and their feature matrix."""
         idx = self.index
         pool = list(dict.fromkeys([*dense_rank, *bm25_rank]))
-        best.update(self._cosines([i for i in pool if i not in best], vector))
+        best.update(idx.backend.cosines([i for i in pool if i not in best], vector))
         d_rank = {i: r for r, i in enumerate(dense_rank)}
         b_rank = {i: r for r, i in enumerate(bm25_rank)}
         candidates = [rank.Candidate(i, best[i], d_rank.get(i), lexical.get(i, 0.0), b_rank.get(i))
@@ -356,60 +278,28 @@ class Searcher:
                           [len(c.text) for c in clauses])
         return pool, candidates, x
 
-    def explain(self, query: str) -> tuple[list[int], list[rank.Candidate], np.ndarray]:
+    def explain(self, query: Query) -> tuple[list[int], list[rank.Candidate], np.ndarray]:
         """What ranking sees for ``query`` (no filters): candidate rows, signals, features.
         Used to fit the weights and to score the plain baselines over the same clauses."""
         idx = self.index
-        q_match = to_match(query)
         vector = self.embed_query(query)
-        refs = document_refs(idx, q_match)
-        filters = Filters()
-        if refs.documents and not _COMPARISON.search(q_match):
-            filters = Filters(doc_ids=tuple(sorted(refs.documents)))
+        filters = Filters(doc_ids=query.scope)
         allowed = _allowed_clauses(idx, filters)
         if allowed is not None and len(allowed) == 0:
             return [], [], np.zeros((0, len(rank.FEATURES)))
-        bm25_rank, lexical, best = self._candidates(q_match, vector, filters, allowed)
+        found = self._candidates(query, vector, filters, allowed)
+        best = found.dense
         dense_rank = sorted(best, key=best.__getitem__, reverse=True)[:CANDIDATES]
-        named = named_documents(idx, q_match) | refs.documents
-        return self.pool(dense_rank, bm25_rank, lexical, best, vector, named)
+        return self.pool(dense_rank, found.bm25_rank, found.lexical, best, vector, query.named)
 
-    def _candidates(self, q_match: str, vector: np.ndarray, filters: Filters,
-                    allowed: np.ndarray | None) -> tuple[list[int], dict[int, float], dict[int, float]]:
-        """(BM25 ranking of clause rows, their BM25 scores, best cosine per dense candidate)."""
-        idx = self.index
-        with self._lock:
-            lexical = bm25.scores(idx.bm25_index, tokenize(q_match))
-        if allowed is not None:
-            mask = np.full(len(lexical), -1.0, dtype=np.float32)
-            mask[allowed] = lexical[allowed]
-            lexical = mask
-        n_candidates = min(CANDIDATES, len(lexical))
-        top = np.argpartition(-lexical, n_candidates - 1)[:n_candidates]
-        bm25_rank = [int(i) for i in top[np.argsort(-lexical[top])]
-                     if lexical[i] > 0 and idx.searchable[i]]
-
-        # Dense over passages, max-pooled to clauses
-        allowed_rows = None
-        if allowed is not None:
-            allowed_rows = np.flatnonzero(np.isin(idx.passage_clause, allowed))
-        if allowed_rows is not None and len(allowed_rows) <= dense.EXACT_LIMIT:
-            scores, rows = dense.exact(idx.vectors, allowed_rows, vector, CANDIDATES * 2)
-        else:
-            scores, rows = dense.search(idx.faiss_index, vector, CANDIDATES * 2, allowed_rows)
-        best: dict[int, float] = {}
-        for score, row in zip(scores, rows, strict=True):
-            clause = int(idx.passage_clause[row])
-            if not idx.searchable[clause]:
-                continue
-            best[clause] = max(best.get(clause, -1.0), float(score))
-        return bm25_rank, {i: float(lexical[i]) for i in bm25_rank}, best
-
-    def _cosines(self, clauses: list[int], vector: np.ndarray) -> dict[int, float]:
-        """The best cosine of each clause's passages, from the stored vectors."""
-        idx = self.index
-        return {i: float(np.max(idx.vectors[np.flatnonzero(idx.passage_clause == i)] @ vector))
-                for i in clauses}
+    def _candidates(self, query: Query, vector: np.ndarray, filters: Filters,
+                    allowed: np.ndarray | None) -> Candidates:
+        """The backend's candidates without the clauses that answer nothing (主送 lines)."""
+        searchable = self.index.searchable
+        found = self.index.backend.candidates(vector, query.tokens, filters, allowed, CANDIDATES)
+        bm25_rank = [i for i in found.bm25_rank if searchable[i]]
+        return Candidates(bm25_rank, {i: found.lexical[i] for i in bm25_rank},
+                          {i: s for i, s in found.dense.items() if searchable[i]})
 
     def neighbours(self, clause_id: str) -> tuple[str | None, str | None]:
         i = self.index.by_id[clause_id]

@@ -36,9 +36,8 @@ import json
 import os
 import re
 import shutil
-import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,14 +45,17 @@ from typing import Any
 
 import numpy as np
 
+from corpus.errors import PolicyQAError
 from corpus.models import Clause
 
 FORMAT_VERSION = 1
 KEEP_GENERATIONS = 3
 
 
-class IndexError_(RuntimeError):
+class IndexError_(PolicyQAError):
+    status = 503
     code = "index_error"
+    exit_code = 3
 
 
 class IndexMissing(IndexError_):
@@ -67,7 +69,9 @@ class IndexCorrupt(IndexError_):
 class IndexLocked(IndexError_):
     """Another build holds the index: ``policyqa build`` exits 2 with this message."""
 
+    status = 409
     code = "index_locked"
+    exit_code = 2
 
 
 # What a complete generation holds besides bm25/ (whose files the manifest lists too).
@@ -243,32 +247,21 @@ def verify_files(generation: Path, manifest: dict[str, Any], hashes: bool = True
     return True
 
 
-def pause_point(name: str) -> None:
-    """Hook for the lock tests: with ``POLICYQA_PAUSE_AT=<name>:<seconds>`` the build announces
-    the point on stderr and sleeps there, then goes on."""
-    point, _, seconds = os.environ.get("POLICYQA_PAUSE_AT", "").partition(":")
-    if point == name:
-        sys.stderr.write(f"policyqa: pause point {name}\n")
-        sys.stderr.flush()
-        time.sleep(float(seconds or 5))
-
-
 def staging_dir(root: Path, generation: str) -> Path:
     path = root / "generations" / f"{generation}.tmp"
     path.mkdir(parents=True, exist_ok=False)
     return path
 
 
-def crash_point(name: str) -> None:
-    """Hook for the crash-safety tests: with ``POLICYQA_CRASH_AT=<name>`` the build announces
-    the point on stderr and waits there to be killed (``embedding``, ``write``, ``switch``)."""
-    if os.environ.get("POLICYQA_CRASH_AT") == name:
-        sys.stderr.write(f"policyqa: crash point {name}\n")
-        sys.stderr.flush()
-        time.sleep(3600)
+Checkpoint = Callable[[str], None]
 
 
-def publish(root: Path, staged: Path) -> Path:
+def no_checkpoint(point: str) -> None:
+    """A build's named points (start, embedding, write, publish, switch) call a checkpoint;
+    the composition root passes test hooks there (policyqa.wiring), library code none."""
+
+
+def publish(root: Path, staged: Path, checkpoint: Checkpoint = no_checkpoint) -> Path:
     """Make ``staged`` the live generation: fsync, verify it is complete and matches its
     manifest, rename, switch ``current`` atomically."""
     if not staged.is_dir():
@@ -279,7 +272,7 @@ def publish(root: Path, staged: Path) -> Path:
     final = staged.with_name(staged.name.removesuffix(".tmp"))
     os.rename(staged, final)
     fsync_dir(final.parent)
-    crash_point("switch")
+    checkpoint("switch")
     link_tmp = root / f".current.{os.getpid()}.tmp"
     if link_tmp.is_symlink() or link_tmp.exists():
         link_tmp.unlink()

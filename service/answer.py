@@ -1,48 +1,73 @@
 """Question → cited answer (extractive by default, deterministic), or an honest refusal.
 
-Owns answerability and composition: which retrieved clauses are cited (only those the answer
-uses), the first sentence shaped by the intent, the asked-detail check for near misses, the
-asker's script, and follow-up resolution for chat. Every statement is a sentence of a cited
-clause, so every number, date and office in an answer appears in a cited clause.
+Owns answerability and the answer text: the first sentence shaped by the intent, the
+asked-detail check for near misses, the asker's script. Which clauses are cited is
+service.citations. ``compose`` is a pure function of the parsed ``Query``, the hits and the
+pinned ``Generation``; ``respond`` runs one request (search, compose, the optional LLM) and
+returns a domain ``Answer`` that routes map to their schema. Every statement is a sentence of
+a cited clause, so every number, date and office in an answer appears in a cited clause.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from corpus.clean import find_spans, to_match, to_simplified
+from corpus.clean import to_match
 from corpus.injection import instruction_sentences, is_flagged
 from corpus.models import Clause
-from index.search import DocumentRefs, Filters, Hit, calibrate
-from index.tokenize import places, tokenize
-from service.intent import Detail, asked_detail, classify, sentence_has_detail
-from service.schemas import AskOut, Citation, FiltersIn, clause_out, hit_out
+from corpus.tokenize import tokenize
+from index.search import Filters, Hit
+from question.intent import Detail, sentence_has_detail
+from question.query import Query
+from service import citations
+from service.citations import is_list
 
 if TYPE_CHECKING:
-    from service.engine import Engine
+    from service.engine import Generation
+    from service.settings import Settings
 
 NOT_FOUND = "在已收录的文件中没有找到能回答这个问题的规定。"
-CITE_RATIO = 0.9  # a further clause is cited when its strength is this close to the best one's
-MAX_CITED = 3
 _SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
-_LIST_HEADING = re.compile(r"条件|材料|资格|要求|程序|流程|标准")
 # The formulas that hand over to the body ("现将有关事项通知如下", "特制定本方案") answer nothing.
 # Only a sentence that ends with one is a formula ("特制定本意见，政策期限为2016年至2018年" is not).
 _FORMULA = re.compile(r"(?:(?:通知|规定|明确|意见|要求)如下|制定本(?:意见|方案|办法|措施|细则|通知)|"
                       r"现(?:就|将)[^。]{0,40}(?:通知|印发|公告|公布))[。:：；;]?$")
-_FOLLOWUP = re.compile(r"^(那|那么|这|它|该|其|此|上述|还有|另外|再)|呢[？?]?$|这项|这个|该项|它的|其中")
 
 
 @dataclass(frozen=True)
 class Draft:
+    """The composed answer: its text, whether it answers, the clauses it used."""
+
     answer: str
     answerable: bool
     cited: list[Hit]
     warnings: list[str]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One request's answer, before any HTTP schema."""
+
+    text: str
+    answerable: bool
+    query: Query
+    cited: list[Hit]
+    related: list[Hit]
+    confidence: float
+    mode: str  # extractive | llm
+    generation: str
+    warnings: list[str] = field(default_factory=list)
+    timing_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def offices(self) -> list[str]:
+        if not self.answerable:
+            return []
+        return list(dict.fromkeys(o for h in self.cited for o in h.clause.offices))
 
 
 @lru_cache(maxsize=1)
@@ -50,11 +75,6 @@ def _s2t() -> object:
     import opencc
 
     return opencc.OpenCC("s2t")
-
-
-def is_traditional(text: str) -> bool:
-    cjk = "".join(c for c in text if "\u3400" <= c <= "\u9fff")
-    return bool(cjk) and to_simplified(cjk) != cjk
 
 
 def in_script(text: str, traditional: bool) -> str:
@@ -103,68 +123,9 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
     return [s for s in found if s in chosen]
 
 
-def _is_list(clause: Clause) -> bool:
-    """A whole short list (申报条件, 申报材料 …) kept as one clause under its heading."""
-    return "list" in clause.flags and bool(_LIST_HEADING.search(to_match(clause.heading_path[-1])))
-
-
 def _list_lines(clause: Clause) -> list[str]:
     heading, *items = [line.strip() for line in clause.text_match.splitlines() if line.strip()]
     return [f"{heading.rstrip('：:')}：", *items]
-
-
-def _siblings(engine: Engine, hit: Hit, hits: list[Hit]) -> list[Hit]:
-    """Items of the same list (1., 2., …) under a heading such as 申报条件 / 申报材料."""
-    clause = hit.clause
-    parent = clause.heading_path[:-1]
-    if not parent or not _LIST_HEADING.search(to_match(parent[-1])):
-        return [hit]
-    index = engine.generation.index
-    by_id = {h.clause.clause_id: h for h in hits}
-    items = [c for c in index.clauses
-             if c.doc_id == clause.doc_id and c.heading_path[:-1] == parent]
-    if len(items) > 10:
-        return [hit]
-    return [by_id.get(c.clause_id) or Hit(c, 0.0, hit.dense, 0.0, 99) for c in items]
-
-
-def _strength(hit: Hit, top_bm25: float, embedder_name: str) -> float:
-    # RRF scores are too compressed to compare clauses with; this mixes the two raw signals.
-    return 0.5 * calibrate(hit.dense, embedder_name) + 0.5 * (hit.bm25 / top_bm25 if top_bm25 else 0)
-
-
-def _choose_cited(hits: list[Hit], intent: str, embedder_name: str,
-                  compared: tuple[str, ...] = ()) -> list[Hit]:
-    ranked = list(hits)
-    top_bm25 = max(h.bm25 for h in ranked) or 1.0
-    preferred = None
-    if intent == "responsible_office":
-        # A clause that names its 责任单位 answers "who" best, unless it is clearly a weaker
-        # match than the top one (which may name the office in its text: "办公室设在市发改委").
-        bar = CITE_RATIO * _strength(ranked[0], top_bm25, embedder_name)
-        preferred = next((h for h in ranked[:3] if h.clause.offices
-                          and _strength(h, top_bm25, embedder_name) >= bar), None)
-    elif intent in ("eligibility", "process"):
-        preferred = next((h for h in ranked[:3] if _is_list(h.clause)), None) or next(
-            (h for h in ranked[:3] if len(h.clause.heading_path) > 1
-             and _LIST_HEADING.search(to_match(h.clause.heading_path[-2]))), None)
-    if preferred is not None and preferred is not ranked[0]:
-        ranked.remove(preferred)
-        ranked.insert(0, preferred)
-    top = ranked[0]
-    bar = CITE_RATIO * _strength(top, top_bm25, embedder_name)
-    cited = [top]
-    limit = 1 if intent == "responsible_office" else MAX_CITED
-    for hit in ranked[1:]:
-        if len(cited) >= limit:
-            break
-        if _strength(hit, top_bm25, embedder_name) >= bar:
-            cited.append(hit)
-    # "滨州和山东分别…": each compared document's best clause is cited, however it scores.
-    for doc in compared:
-        if not any(h.clause.doc_id == doc for h in cited):
-            cited += [h for h in ranked if h.clause.doc_id == doc][:1]
-    return cited
 
 
 _GENERIC = {"需要", "准备", "具体", "哪些", "什么", "多少", "企业", "政府", "我们", "公司", "今年",
@@ -186,21 +147,16 @@ def _topic(q_match: str, hit: Hit) -> str:
     return best.strip("，,。？?的了") or "相关内容"
 
 
-@lru_cache(maxsize=1)
-def unknown_places(q_match: str, corpus_text: str) -> list[str]:
+def unknown_places(query: Query, corpus_text: str) -> list[str]:
     """Place names in the question that no indexed document mentions (深圳 when only 滨州 and
     山东 are indexed): a question about another jurisdiction is not answered by these documents."""
-    return [name for name in places(q_match) if name not in corpus_text]
+    return [name for name in query.places if name not in corpus_text]
 
 
-# What a document is (its issuer, 文号, date, title), not what it says.
-_ABOUT_DOCUMENT = re.compile(r"哪个单位发|哪个部门发|谁发的|谁印发|发文单位|发文机关|印发单位|发布单位|"
-                            r"什么时候(?:发|印发|发布|出台)|哪天(?:发|印发|发布)|发布时间|印发时间|成文日期|"
-                            r"文号是|文号多少|什么文号|标题是|叫什么名字|全称")
 
 
-def _document_line(engine: Engine, doc_id: str) -> str | None:
-    doc = next((d for d in engine.generation.index.manifest.get("documents", [])
+def _document_line(generation: Generation, doc_id: str) -> str | None:
+    doc = next((d for d in generation.index.manifest.get("documents", [])
                 if d["doc_id"] == doc_id), None)
     if doc is None:
         return None
@@ -215,31 +171,28 @@ def _document_line(engine: Engine, doc_id: str) -> str | None:
     return "，".join(parts)
 
 
-def compose(engine: Engine, question: str, hits: list[Hit], confidence: float,
-            intent: str, compared: tuple[str, ...] = (), refs: DocumentRefs | None = None) -> Draft:
-    q_match = to_match(question)
-    refs = refs or DocumentRefs()
-    if refs.unknown_numbers and not refs.documents:  # only a 文号 no indexed document has
-        return Draft(f"已收录的文件中没有文号为{'、'.join(refs.unknown_numbers)}的文件。", False, [],
+def compose(query: Query, hits: list[Hit], confidence: float, generation: Generation,
+            min_confidence: float) -> Draft:
+    """The answer to ``query`` from ``hits`` (best first) of one pinned ``generation``."""
+    q_match = query.match
+    if query.unknown_numbers and not query.documents:  # only a 文号 no indexed document has
+        return Draft(f"已收录的文件中没有文号为{'、'.join(query.unknown_numbers)}的文件。", False, [],
                      ["unknown_document_number"])
-    if len(refs.documents) == 1 and _ABOUT_DOCUMENT.search(q_match):
-        doc_id = next(iter(refs.documents))
-        line = _document_line(engine, doc_id)
+    if len(query.documents) == 1 and query.about_document:
+        doc_id = next(iter(query.documents))
+        line = _document_line(generation, doc_id)
         first = next((h for h in hits if h.clause.doc_id == doc_id), None)
         if line and first is not None:
             return Draft(f"{line}[1]。", True, [first], [])
-    if not hits or confidence < engine.settings.min_confidence:
+    if not hits or confidence < min_confidence:
         return Draft(NOT_FOUND, False, [], [])
-    if places := unknown_places(q_match, engine.generation.corpus_text):
+    if places := unknown_places(query, generation.corpus_text):
         return Draft(f"已收录的文件不涉及{'、'.join(places)}，没有找到能回答这个问题的规定。", False,
                      [], ["unknown_place"])
-    detail = asked_detail(q_match)
-    q_tokens = set(tokenize(q_match))
-    cited = _choose_cited(hits, intent, engine.generation.index.manifest["embedder"]["name"], compared)
-    if intent in ("eligibility", "process") and cited[0].clause.heading_path[:-1]:
-        items = _siblings(engine, cited[0], hits)
-        if len(items) > 1:
-            cited = items + [h for h in cited[1:] if h not in items]
+    intent, detail = query.intent, query.detail
+    q_tokens = set(query.tokens)
+    index = generation.index
+    cited = citations.choose(query, hits, index)
 
     if detail is not None:
         has = [h for h in cited if any(sentence_has_detail(s, detail, q_match)
@@ -249,10 +202,8 @@ def compose(engine: Engine, question: str, hits: list[Hit], confidence: float,
             # another document's would answer a question about a different policy
             extra = [h for h in hits[:5] if h not in cited and h.clause.doc_id == cited[0].clause.doc_id
                      and any(sentence_has_detail(s, detail, q_match) for s in _quotable(h.clause))]
-            top_bm25 = max(h.bm25 for h in hits) or 1.0
-            name = engine.generation.index.manifest["embedder"]["name"]
-            if extra and _strength(extra[0], top_bm25, name) >= CITE_RATIO * _strength(
-                    cited[0], top_bm25, name):
+            strength = citations.Strength(hits, index.manifest["embedder"]["name"])
+            if extra and strength(extra[0]) >= citations.CITE_RATIO * strength(cited[0]):
                 cited = [extra[0]]
             else:
                 topic = _topic(q_match, cited[0])
@@ -268,13 +219,13 @@ def compose(engine: Engine, question: str, hits: list[Hit], confidence: float,
             marks = "".join(f"[{i + 1}]" for i, h in enumerate(cited) if h.clause.offices)
             lines.append(f"责任单位：{'、'.join(offices)}{marks}。")
     if intent in ("eligibility", "process") and len(cited) > 1 and cited[0].clause.heading_path[:-1] \
-            and not _is_list(cited[0].clause) \
+            and not is_list(cited[0].clause) \
             and all(h.clause.heading_path[:-1] == cited[0].clause.heading_path[:-1]
-                    for h in cited[: len(_siblings(engine, cited[0], hits))]):
+                    for h in cited[: len(citations.siblings(index, cited[0], hits))]):
         heading = to_match(cited[0].clause.heading_path[-2])
         lines.append(f"{heading}：")
     for i, hit in enumerate(cited, start=1):
-        if i == 1 and intent in ("eligibility", "process") and _is_list(hit.clause):
+        if i == 1 and intent in ("eligibility", "process") and is_list(hit.clause):
             heading, *items = _list_lines(hit.clause)
             lines += [heading] + [f"{item.rstrip('。；;')}[{i}]。" for item in items]
             continue
@@ -286,67 +237,33 @@ def compose(engine: Engine, question: str, hits: list[Hit], confidence: float,
     return Draft(answer, bool(lines), cited, [])
 
 
-def resolve_followup(messages: list[tuple[str, str]]) -> str:
-    """The retrieval query for the last user turn: a follow-up ("那这项工作谁负责？") is read
-    together with the previous user question, which names what "这项工作" is."""
-    users = [content for role, content in messages if role == "user"]
-    current = users[-1].strip()
-    if len(users) < 2:
-        return current
-    q = to_match(current)
-    if _FOLLOWUP.search(q) or len(q) <= 8:
-        return f"{users[-2].strip()} {current}"
-    return current
-
-
-def to_filters(filters: FiltersIn | None) -> Filters:
-    if filters is None:
-        return Filters()
-    return Filters(tuple(filters.doc_ids), tuple(filters.offices), tuple(filters.kinds))
-
-
-def answer_question(engine: Engine, question: str, top_k: int | None = None,
-                    filters: FiltersIn | None = None, intent_text: str | None = None,
-                    llm: bool = True) -> AskOut:
-    """``question`` is what retrieval uses; ``intent_text`` (the user's own last turn in a chat)
-    decides the intent and the script when given. ``llm=False``: the extractive answer even
+def respond(generation: Generation, settings: Settings, query: Query, top_k: int | None = None,
+            filters: Filters | None = None, llm: bool = True) -> Answer:
+    """One request over one pinned generation: search, compose, and (when configured and
+    ``llm``) the LLM's wording of the cited clauses. ``llm=False``: the extractive answer even
     when an LLM is configured (a stream asks the LLM itself, after sending the citations)."""
     started = time.perf_counter()
-    generation = engine.generation  # one generation for the whole request
-    top_k = top_k or engine.settings.top_k
-    own = intent_text or question
-    intent = classify(to_match(own))
-    if intent == "general":
-        intent = classify(to_match(question))
-    result = generation.searcher.search(question, max(top_k, 5), to_filters(filters))
+    top_k = top_k or settings.top_k
+    result = generation.searcher.search(query, max(top_k, 5), filters)
     hits = result.hits[:top_k]
-    draft = compose(engine, question, hits, result.confidence, intent, result.compared, result.refs)
+    draft = compose(query, hits, result.confidence, generation, settings.min_confidence)
     mode = "extractive"
     warnings = list(draft.warnings)
-    if result.refs.unknown_numbers and "unknown_document_number" not in warnings:
+    if query.unknown_numbers and "unknown_document_number" not in warnings:
         warnings.append("unknown_document_number")  # another document it names was answered from
-    answer = draft.answer
-    if llm and engine.settings.llm_base_url and draft.cited:
+    text = draft.answer
+    if llm and settings.llm_base_url and draft.cited:
         from service.generate import generate_llm_answer
 
-        llm_answer, llm_warnings = generate_llm_answer(engine.settings, question, draft.cited)
+        llm_answer, llm_warnings = generate_llm_answer(settings, query.text, draft.cited)
         warnings += llm_warnings
         if llm_answer is not None:
-            answer, mode = llm_answer, "llm"
-    traditional = is_traditional(own)
+            text, mode = llm_answer, "llm"
     cited_ids = {h.clause.clause_id for h in draft.cited}
-    terms = [t for t in tokenize(to_match(own)) if len(t) >= 2]
-    citations = [Citation(n=i, highlights=find_spans(h.clause.text, terms),
-                          **clause_out(h.clause, round(h.score, 6), round(h.dense, 4)).model_dump())
-                 for i, h in enumerate(draft.cited, start=1)]
-    offices = list(dict.fromkeys(o for h in draft.cited for o in h.clause.offices)) \
-        if draft.answerable else []
     timing = dict(result.timing_ms)
     timing["total"] = (time.perf_counter() - started) * 1000
-    return AskOut(
-        answer=in_script(answer, traditional), answerable=draft.answerable, intent=intent,
-        citations=citations, offices=offices,
-        related=[hit_out(h) for h in result.hits if h.clause.clause_id not in cited_ids][:5],
-        confidence=round(result.confidence, 4), mode=mode, warnings=warnings,
-        generation=generation.id, timing_ms={k: round(v, 2) for k, v in timing.items()},
-    )
+    return Answer(
+        text=in_script(text, query.traditional), answerable=draft.answerable, query=query,
+        cited=draft.cited, related=[h for h in result.hits if h.clause.clause_id not in cited_ids][:5],
+        confidence=result.confidence, mode=mode, generation=generation.id, warnings=warnings,
+        timing_ms=timing)

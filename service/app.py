@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.deps import error_response
 from service.errors import PolicyQAError, public_message
 from service.logs import request_id_var
 from service.settings import Settings
@@ -45,12 +46,6 @@ def _install_redaction() -> None:
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, RedactSecrets) for f in access.filters):
         access.addFilter(RedactSecrets())
-
-
-def error_response(status: int, code: str, message: str,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status,
-                        headers=headers)
 
 
 class BodyLimit:
@@ -264,13 +259,3 @@ class GenerationHeader:
             await send(message)
 
         await self.app(scope, receive, with_generation)
-
-
-def require_engine(request: Request):  # type: ignore[no-untyped-def]
-    """The engine, refreshed to the live generation (every worker follows ``current`` by
-    itself: see service.engine). FastAPI runs this sync dependency in a worker thread."""
-    from service.engine import current_engine
-
-    engine = current_engine(request.app.state)
-    request.state.generation = engine.generation.id
-    return engine

@@ -263,13 +263,15 @@ def _nothing_lost(settings: Settings, corpus: Corpus, leaving: set[str]) -> None
 
 def _build(settings: Settings, corpus: Corpus, embedder: Embedder, spec: str) -> tuple[str, int]:
     from index.build import _build_locked  # the caller holds the build lock
+    from index.store import no_checkpoint
 
     if settings.backend == "milvus":
         from index.milvus import MilvusIndex
 
         report = MilvusIndex(settings.milvus_uri).build([], embedder, spec, corpus=corpus)
     else:
-        report = _build_locked([], Path(settings.index_dir), embedder, spec, None, corpus)
+        report = _build_locked([], Path(settings.index_dir), embedder, spec, None, corpus,
+                               no_checkpoint)
     return report.generation.name, report.embedded
 
 

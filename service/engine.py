@@ -30,6 +30,7 @@ import numpy as np
 from corpus.clean import to_match
 from index.embed import Embedder, load_embedder
 from index.search import LoadedIndex, Searcher, load_index
+from question.query import Query, parse
 from service.errors import NotReady
 from service.settings import Settings
 
@@ -66,6 +67,10 @@ class Generation:
     @property
     def id(self) -> str:
         return self.index.generation
+
+    def parse(self, text: str, own: str | None = None) -> Query:
+        """``text`` parsed against this generation's documents (what a question can name)."""
+        return parse(text, self.index.catalogue, own)
 
     @property
     def verified(self) -> bool:
@@ -128,7 +133,7 @@ class Engine:
 
     def _current_marker(self) -> str | None:
         if self.settings.backend == "milvus":
-            milvus = getattr(self._generation.searcher, "milvus", None)
+            milvus = getattr(self._generation.index.backend, "milvus", None)
             try:
                 return milvus.live() if milvus is not None else None
             except Exception:  # noqa: BLE001 - unreachable now: keep serving what we have
@@ -167,8 +172,7 @@ class Engine:
             if index.generation == previous.id:
                 self.degraded = _unverified(previous)
                 return ReloadOutcome("unchanged", previous.id, previous.id, self.degraded)
-            generation = Generation(index, searcher_for(self.settings, index,
-                                                        self._embedder_for(index)))
+            generation = Generation(index, Searcher(index, self._embedder_for(index)))
         except Exception as exc:
             reason = public_reason(exc)
             self.degraded = (f"the live generation failed to load ({reason}); still serving "
@@ -186,11 +190,6 @@ class Engine:
         exception propagates, ``degraded`` says why)."""
         with self._lock:
             return self._reload_locked(self._current_marker())
-
-    def ask(self, question: str, **kwargs: object):  # type: ignore[no-untyped-def]
-        from service.answer import answer_question
-
-        return answer_question(self, question, **kwargs)  # type: ignore[arg-type]
 
 
 def _is_index_error(exc: BaseException) -> bool:
@@ -247,14 +246,6 @@ def load_fallback(settings: Settings, failed: BaseException) -> tuple[LoadedInde
     raise failed
 
 
-def searcher_for(settings: Settings, index: LoadedIndex, embedder: Embedder) -> Searcher:
-    if settings.backend == "milvus":
-        from index.milvus import MilvusIndex, MilvusSearcher
-
-        return MilvusSearcher(index, embedder, MilvusIndex(settings.milvus_uri))
-    return Searcher(index, embedder)
-
-
 def open_engine(settings: Settings) -> Engine:
     from index.store import IndexError_, live_marker
 
@@ -275,7 +266,7 @@ def open_engine(settings: Settings) -> Engine:
     if embedder.dim != info["dim"]:
         raise NotReady(f"embedder dimension {embedder.dim} ≠ index {info['dim']}",
                        code="index_corrupt")
-    return Engine(settings, Generation(index, searcher_for(settings, index, embedder)),
+    return Engine(settings, Generation(index, Searcher(index, embedder)),
                   marker=marker, degraded=degraded)
 
 

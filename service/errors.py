@@ -1,6 +1,7 @@
-"""One error tree, mapped to HTTP status + JSON body in app.py and to exit codes in the CLI.
+"""The service's branches of the one error tree (its root and the lower stages' branches are
+in corpus.errors), mapped to HTTP status + JSON body in app.py and to exit codes here.
 
-    PolicyQAError
+    PolicyQAError (corpus.errors)
     ├── BadRequest            400/422  the request is malformed or out of bounds
     ├── NotFound              404      unknown document or clause
     ├── Unauthorized          401      no bearer token (WWW-Authenticate: Bearer)
@@ -9,12 +10,14 @@
     └── NotReady              503      no index loaded (missing or corrupt)
 
 Index-stage errors (index.store.IndexError_) and embedder errors (EmbedderUnavailable) are
-translated to NotReady where they reach the service.
+translated to NotReady where the engine loads; any that reaches a response keeps its own status.
 """
 
 from __future__ import annotations
 
 import re
+
+from corpus.errors import PolicyQAError
 
 # An absolute path (POSIX or Windows) in a message meant for a client: cut to its last part.
 _PATH = re.compile(r"(?:[A-Za-z]:\\|/)(?:[^\s/\\'\"`,;:()<>|]+[/\\])+([^\s/\\'\"`,;:()<>|]*)")
@@ -28,29 +31,16 @@ def public_message(message: str) -> str:
     return _PATH.sub(lambda m: m.group(1) or "…", message).strip()
 
 
-class PolicyQAError(Exception):
-    status = 500
-    code = "internal_error"
-    headers: dict[str, str] | None = None
-
-    def __init__(self, message: str, code: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
-        if headers:
-            self.headers = headers
-
-
 class BadRequest(PolicyQAError):
     status = 422
     code = "invalid_request"
+    exit_code = 2
 
 
 class NotFound(PolicyQAError):
     status = 404
     code = "not_found"
+    exit_code = 2
 
 
 class Unauthorized(PolicyQAError):
@@ -72,14 +62,10 @@ class Overloaded(PolicyQAError):
 class NotReady(PolicyQAError):
     status = 503
     code = "not_ready"
+    exit_code = 3
 
 
 def exit_code(exc: BaseException) -> int:
-    """CLI exit codes: 2 bad input or index locked by another build, 3 index missing/corrupt or model unavailable, 1 otherwise."""
-    if isinstance(exc, BadRequest | NotFound) or getattr(exc, "code", "") == "index_locked":
-        return 2
-    code = getattr(exc, "code", "")
-    if isinstance(exc, NotReady) or code in {"index_missing", "index_corrupt", "empty_corpus"} \
-            or exc.__class__.__name__ == "EmbedderUnavailable":
-        return 3
-    return 1
+    """The CLI's exit code: the error class's own (2 bad input or index locked, 3 index or model
+    unavailable), 1 for anything outside the tree."""
+    return exc.exit_code if isinstance(exc, PolicyQAError) else 1

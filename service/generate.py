@@ -129,7 +129,7 @@ def quantities(text: str) -> set[float]:
 
 
 def dates(text: str) -> set[tuple[int | None, int | None, int | None]]:
-    found = set()
+    found: set[tuple[int | None, int | None, int | None]] = set()
     converted = re.sub(r"[零〇一二三四五六七八九]{4}(?=年)",
                        lambda m: str(int(_cn_value(m.group()) or 0)), text)
     for match in _DATE.finditer(converted):

@@ -37,6 +37,15 @@ def bound_conversation(turns: list[Turn], settings: Settings) -> tuple[list[Turn
     return kept[::-1], []
 
 
+def bound_question(question: str, settings: Settings) -> str:
+    """A question within ``max_question_chars`` (POLICYQA_MAX_QUESTION_CHARS, at most the
+    schema's 2000), or 422 ``question_too_long`` naming the limit."""
+    if len(question) > settings.max_question_chars:
+        raise BadRequest(f"the question has {len(question)} characters, over the limit of "
+                         f"{settings.max_question_chars}", code="question_too_long")
+    return question
+
+
 def bound_query(query: str, last: str, settings: Settings) -> str:
     """A follow-up query (previous question + ``last``) cut to the question limit, keeping
     ``last`` whole and the start of the previous question (where its subject usually is)."""
@@ -51,4 +60,4 @@ def bound_query(query: str, last: str, settings: Settings) -> str:
     return f"{previous[:room]} {last}"
 
 
-__all__ = ["bound_conversation", "bound_query"]
+__all__ = ["bound_conversation", "bound_query", "bound_question"]

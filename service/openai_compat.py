@@ -1,7 +1,7 @@
 """PolicyQA as an OpenAI chat-completions model: ``GET /v1/models``, ``POST /v1/chat/completions``.
 
 Owns the translation between the OpenAI wire shapes and our answer path; the answer itself comes
-from the same ``answer_question`` and follow-up resolution as ``/v1/chat``. The content is the
+from the same ``respond`` and follow-up resolution as ``/v1/chat``. The content is the
 cited answer with a short source list; the structured clauses travel in an extra ``citations``
 field (OpenAI clients keep unknown fields).
 
@@ -25,29 +25,36 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
-from typing import Annotated, Any, Literal
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Any, Literal
 
 import httpx
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from question.query import is_traditional, resolve_followup
 from service import metrics
-from service.answer import answer_question, in_script, is_traditional, resolve_followup
-from service.app import require_engine
+from service.answer import in_script, respond
+from service.deps import ERRORS, EngineDep
 from service.engine import Engine
 from service.errors import NotFound
 from service.limits import bound_conversation, bound_query
-from service.schemas import AskOut, Citation, Count, ErrorOut, FiltersIn, check_last_turn
+from service.schemas import (
+    AnswerTopK,
+    AskOut,
+    Citation,
+    Count,
+    ErrorOut,
+    FiltersIn,
+    ask_out,
+    check_last_turn,
+    to_filters,
+)
 
 MODEL = "policyqa"
 router = APIRouter()
 log = logging.getLogger("policyqa")
-EngineDep = Annotated[Engine, Depends(require_engine)]
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut}, 404: {"model": ErrorOut}, 413: {"model": ErrorOut}, 422: {"model": ErrorOut},
-    503: {"model": ErrorOut}}
 # One sentence (or one line of the source list) with its closing punctuation and line breaks.
 _PIECE = re.compile(r"[^。！？；\n]*[。！？；]*\n*")
 # Where the grounding check (service.generate) splits a model's answer into sentences.
@@ -94,7 +101,7 @@ class CompletionIn(BaseModel):
                                                  "'length' when cut)")
     max_completion_tokens: Count | None = Field(default=None, ge=1, le=1_000_000,
                                                 description="the same as max_tokens")
-    top_k: Count = Field(default=5, ge=1, le=20)
+    top_k: AnswerTopK | None = None
     filters: FiltersIn = Field(default_factory=FiltersIn)
 
     @field_validator("messages")
@@ -179,8 +186,7 @@ async def chat_completions(body: CompletionIn, engine: EngineDep, request: Reque
         return StreamingResponse(_stream(engine, body, query, turns[-1][1], base, notes),
                                  media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-    answer: AskOut = await asyncio.to_thread(answer_question, engine, query, body.top_k,
-                                             body.filters, turns[-1][1])
+    answer = await asyncio.to_thread(_answer, engine, query, turns[-1][1], body)
     answer.warnings += notes
     metrics.observe_answer("chat_completions", answer, engine)
     content, finish = content_of(answer), "stop"
@@ -191,6 +197,13 @@ async def chat_completions(body: CompletionIn, engine: EngineDep, request: Reque
             "choices": [{"index": 0, "finish_reason": finish,
                          "message": {"role": "assistant", "content": content}}],
             "usage": _usage(query, content), **_extra(answer, query)}
+
+
+def _answer(engine: Engine, text: str, own: str, body: CompletionIn, llm: bool = True) -> AskOut:
+    generation = engine.generation  # one generation for the whole request
+    query = generation.parse(text, own=own)
+    return ask_out(respond(generation, engine.settings, query, body.top_k,
+                           to_filters(body.filters), llm=llm))
 
 
 def _extra(answer: AskOut, query: str) -> dict[str, Any]:
@@ -212,8 +225,7 @@ async def _stream(engine: Engine, body: CompletionIn, query: str, own: str,
                                         "finish_reason": None}]})
     try:
         # retrieval and the extractive composition (milliseconds once the query is embedded)
-        answer: AskOut = await asyncio.to_thread(answer_question, engine, query, body.top_k,
-                                                 body.filters, own, llm=False)
+        answer = await asyncio.to_thread(_answer, engine, query, own, body, False)
         answer.warnings += notes or []
     except Exception:  # noqa: BLE001 - the status line has gone out: report it in the stream
         log.exception("chat completion stream failed")
@@ -227,7 +239,7 @@ async def _stream(engine: Engine, body: CompletionIn, query: str, own: str,
     limit = body.limit()
     sent: list[str] = []
     finish = "stop"
-    sentences: AsyncIterator[str] = _llm_or_extractive(engine, answer, query, own) \
+    sentences: _LLMSentences | AsyncGenerator[str, None] = _llm_or_extractive(engine, answer, query, own) \
         if engine.settings.llm_base_url and answer.citations else _aiter(pieces(answer.answer))
     listed = sources(answer.citations)
     tail = pieces(f"\n\n{listed}") if listed else []
@@ -258,12 +270,12 @@ async def _stream(engine: Engine, body: CompletionIn, query: str, own: str,
     yield "data: [DONE]\n\n"
 
 
-async def _aiter(items: list[str]) -> AsyncIterator[str]:
+async def _aiter(items: list[str]) -> AsyncGenerator[str, None]:
     for item in items:
         yield item
 
 
-async def _chain(first: AsyncIterator[str], then: list[str]) -> AsyncIterator[str]:
+async def _chain(first: AsyncIterator[str], then: list[str]) -> AsyncGenerator[str, None]:
     async for item in first:
         yield item
     for item in then:
@@ -304,7 +316,7 @@ class _LLMSentences:
                             rank))
         return hits
 
-    async def _run(self) -> AsyncIterator[str]:
+    async def _run(self) -> AsyncGenerator[str, None]:
         from service.generate import build_prompt, check_grounding
 
         hits = self._hits()

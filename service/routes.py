@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
 from corpus.records import status_now
+from question.query import resolve_followup
 from service import metrics
-from service.answer import answer_question, resolve_followup, to_filters
-from service.app import require_engine
+from service.answer import respond
 from service.auth import require_scope
+from service.deps import ERRORS, EngineDep, require_engine
 from service.engine import Engine
 from service.errors import NotFound, NotReady
-from service.limits import bound_conversation, bound_query
+from service.limits import bound_conversation, bound_query, bound_question
 from service.schemas import (
     AskIn,
     AskOut,
@@ -27,15 +28,13 @@ from service.schemas import (
     ErrorOut,
     SearchIn,
     SearchOut,
+    ask_out,
     clause_out,
     hit_out,
+    to_filters,
 )
 
 router = APIRouter()
-EngineDep = Annotated[Engine, Depends(require_engine)]
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut}, 404: {"model": ErrorOut}, 413: {"model": ErrorOut},
-    422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
 
 
 @router.get("/healthz")
@@ -60,7 +59,10 @@ async def readyz(request: Request) -> dict[str, Any]:
 
 @router.post("/v1/ask", response_model=AskOut, responses=ERRORS)
 async def ask(body: AskIn, engine: EngineDep) -> AskOut:
-    answer = await asyncio.to_thread(answer_question, engine, body.question, body.top_k, body.filters)
+    generation = engine.generation  # one generation for the whole request
+    query = generation.parse(bound_question(body.question, engine.settings))
+    answer = ask_out(await asyncio.to_thread(respond, generation, engine.settings, query,
+                                             body.top_k, to_filters(body.filters)))
     metrics.observe_answer("ask", answer, engine)
     return answer
 
@@ -69,18 +71,21 @@ async def ask(body: AskIn, engine: EngineDep) -> AskOut:
 async def chat(body: ChatIn, engine: EngineDep) -> ChatOut:
     turns, notes = bound_conversation([(m.role, m.content) for m in body.messages], engine.settings)
     messages = [(role, text) for role, text in turns if role != "system"]
-    query = bound_query(resolve_followup(messages), messages[-1][1], engine.settings)
-    answer = await asyncio.to_thread(answer_question, engine, query, body.top_k, body.filters,
-                                     messages[-1][1])
+    text = bound_query(resolve_followup(messages), messages[-1][1], engine.settings)
+    generation = engine.generation
+    query = generation.parse(text, own=messages[-1][1])
+    answer = ask_out(await asyncio.to_thread(respond, generation, engine.settings, query,
+                                             body.top_k, to_filters(body.filters)))
     answer.warnings += notes
     metrics.observe_answer("chat", answer, engine)
-    return ChatOut(**answer.model_dump(), query_used=query)
+    return ChatOut(**answer.model_dump(), query_used=text)
 
 
 @router.post("/v1/search", response_model=SearchOut, responses=ERRORS)
 async def search(body: SearchIn, engine: EngineDep) -> SearchOut:
     generation = engine.generation
-    result = await asyncio.to_thread(generation.searcher.search, body.query, body.top_k,
+    query = generation.parse(bound_question(body.query, engine.settings))
+    result = await asyncio.to_thread(generation.searcher.search, query, body.top_k,
                                      to_filters(body.filters))
     metrics.observe_embedding(result.timing_ms)
     return SearchOut(query=body.query, confidence=round(result.confidence, 4),

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, field_validator
 
+from corpus.clean import find_spans
+from corpus.tokenize import tokenize
+from index.backend import Filters
 from index.search import Hit
+
+if TYPE_CHECKING:
+    from service.answer import Answer
 
 MAX_QUESTION_CHARS = 2000
 
@@ -20,6 +26,7 @@ def _json_integer(value: object) -> object:
 
 
 Count = Annotated[int, BeforeValidator(_json_integer)]
+AnswerTopK = Annotated[int, Field(ge=1, le=20), BeforeValidator(_json_integer)]
 
 
 class FiltersIn(BaseModel):
@@ -36,7 +43,7 @@ class FiltersIn(BaseModel):
 # "Not blank": Python's and JSON Schema's (ECMA) \s differ on U+001C–001F, U+0085 and U+FEFF,
 # so the pattern names them and both sides read it alike.
 NON_BLANK = r"[^\s\u001c-\u001f\u0085\ufeff]"
-TEXT_SCHEMA = {"minLength": 1, "maxLength": MAX_QUESTION_CHARS, "pattern": NON_BLANK}
+TEXT_SCHEMA: dict[str, JsonValue] = {"minLength": 1, "maxLength": MAX_QUESTION_CHARS, "pattern": NON_BLANK}
 _NON_BLANK = re.compile(NON_BLANK)
 
 
@@ -60,7 +67,8 @@ class AskIn(BaseModel):
 
     question: str = Field(description=f"1–{MAX_QUESTION_CHARS} characters",
                           json_schema_extra=TEXT_SCHEMA)
-    top_k: Count = Field(default=5, ge=1, le=20)
+    top_k: AnswerTopK | None = Field(
+        default=None, description="clauses to answer from (default: POLICYQA_TOP_K, 5)")
     filters: FiltersIn = Field(default_factory=FiltersIn)
 
     _check = field_validator("question")(_check_text)
@@ -75,7 +83,8 @@ class ChatIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     messages: list[Message] = Field(min_length=1, max_length=50)
-    top_k: Count = Field(default=5, ge=1, le=20)
+    top_k: AnswerTopK | None = Field(
+        default=None, description="clauses to answer from (default: POLICYQA_TOP_K, 5)")
     filters: FiltersIn = Field(default_factory=FiltersIn)
 
     @field_validator("messages")
@@ -192,3 +201,24 @@ def clause_out(clause, score: float | None = None, dense: float | None = None) -
 
 def hit_out(hit: Hit) -> ClauseOut:
     return clause_out(hit.clause, round(hit.score, 6), round(hit.dense, 4))
+
+
+def to_filters(filters: FiltersIn | None) -> Filters:
+    if filters is None:
+        return Filters()
+    return Filters(tuple(filters.doc_ids), tuple(filters.offices), tuple(filters.kinds))
+
+
+def ask_out(answer: Answer) -> AskOut:
+    """The HTTP shape of a domain answer: citations numbered as in the text, with the spans
+    of the asker's own terms highlighted."""
+    terms = [t for t in tokenize(answer.query.own_match) if len(t) >= 2]
+    citations = [Citation(n=i, highlights=find_spans(h.clause.text, terms),
+                          **clause_out(h.clause, round(h.score, 6), round(h.dense, 4)).model_dump())
+                 for i, h in enumerate(answer.cited, start=1)]
+    return AskOut(
+        answer=answer.text, answerable=answer.answerable, intent=answer.query.intent,
+        citations=citations, offices=answer.offices, related=[hit_out(h) for h in answer.related],
+        confidence=round(answer.confidence, 4), mode=answer.mode,  # type: ignore[arg-type]
+        warnings=list(answer.warnings), generation=answer.generation,
+        timing_ms={k: round(v, 2) for k, v in answer.timing_ms.items()})

@@ -27,7 +27,8 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, ge=1, le=50)
     # Below this calibrated confidence (0..1) the best clause is not on the question's topic.
     min_confidence: float = Field(default=0.35, ge=0.0, le=1.0)
-    max_question_chars: int = 2000
+    # /v1/ask, /v1/search and a chat's retrieval query; the request schema's own cap is 2000
+    max_question_chars: int = Field(default=2000, ge=1, le=2000)
     max_body_bytes: int = 1024 * 1024
     # POST /v1/documents (multipart upload, all its files together) has its own, larger limit
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)

@@ -51,3 +51,14 @@ def corpus_all():  # type: ignore[no-untyped-def]
     from corpus.ingest import ingest_paths
 
     return ingest_paths([SEEDS, EXTRA])
+
+
+@pytest.fixture(autouse=True)
+def _settings_per_test() -> Iterator[None]:
+    """The command line reads POLICYQA_* once per process (policyqa.wiring); a test that sets
+    the environment and runs a command in-process stands for a fresh process."""
+    from policyqa import wiring
+
+    wiring.settings.cache_clear()
+    yield
+    wiring.settings.cache_clear()

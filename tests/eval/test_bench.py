@@ -42,11 +42,12 @@ def test_interleaved_answer_never_comes_out_below_its_floor(engine) -> None:  # 
 
 def test_throughput_is_compared_window_by_window(engine) -> None:  # type: ignore[no-untyped-def]
     from eval.bench import throughput_windows
-    from service.answer import answer_question
+    from service.answer import respond
 
     questions = ["滨州到2027年高新技术企业要达到多少家？", "申报集群试点要交哪些材料？"] * 2
-    result = throughput_windows(questions, 2, 2, lambda q: engine.searcher.embed_query(q),
-                                lambda q: answer_question(engine, q))
+    result = throughput_windows(questions, 2, 2, lambda q: engine.searcher.embed_query(engine.generation.parse(q)),
+                                lambda q: respond(engine.generation, engine.settings,
+                                                  engine.generation.parse(q)))
     assert result["windows"] == 2 and len(result["throughput_rps_by_window"]) == 2
     assert result["throughput_rps"] > 0 and result["embedder_qps_at_clients"] > 0
     assert result["http_concurrent"]["n"] == 2 * len(questions)

@@ -86,7 +86,7 @@ def test_gold_validation_names_the_line(tmp_path: Path) -> None:
 
 
 def test_runner_end_to_end_and_baseline_gate(seed_index: Path, tmp_path: Path) -> None:
-    from eval.cli import app
+    from policyqa.cli import app
 
     gold = Path(__file__).resolve().parents[2] / "eval" / "gold" / "dev.jsonl"
     subset = tmp_path / "subset.jsonl"

@@ -13,8 +13,9 @@ from fastapi.testclient import TestClient
 from corpus.ingest import ingest_paths
 from index import dense
 from index.embed import HashEmbedder
-from index.milvus import PREFIX, MilvusIndex, MilvusSearcher, filter_expr
-from index.search import Filters
+from index.milvus import PREFIX, MilvusIndex, filter_expr
+from index.search import Filters, Searcher
+from question.query import parse
 from service.app import create_app
 from service.settings import Settings
 
@@ -85,18 +86,18 @@ def test_sync_upserts_changed_and_deletes_removed_clauses(tmp_path: Path, docs: 
 def test_search_has_the_faiss_shape_and_honours_filters(tmp_path: Path, docs: Path) -> None:
     milvus = MilvusIndex(str(tmp_path / "m.db"))
     milvus.build([docs], HashEmbedder(), "hash")
-    searcher = MilvusSearcher(milvus.load(), HashEmbedder(), milvus)
-    result = searcher.search("滨州集群清洁生产审核和绿色工厂建设", 5)
+    searcher = Searcher(milvus.load(), HashEmbedder())
+    result = searcher.search(parse("滨州集群清洁生产审核和绿色工厂建设", searcher.index.catalogue), 5)
     assert result.hits and result.hits[0].clause.number_path == "二.(二).3"
     assert all(h.dense > 0 for h in result.hits)
     assert PREFIX + result.generation.replace("-", "_") == milvus.live()
-    by_office = searcher.search("负责哪些工作", 20, Filters(offices=("市科技局",)))
+    by_office = searcher.search(parse("负责哪些工作", searcher.index.catalogue), 20, Filters(offices=("市科技局",)))
     assert by_office.hits and all(any("市科技局" in o for o in h.clause.offices) for h in by_office.hits)
-    drafts = searcher.search("专精特新", 5, Filters(kinds=("draft",)))
+    drafts = searcher.search(parse("专精特新", searcher.index.catalogue), 5, Filters(kinds=("draft",)))
     assert drafts.hits and {h.clause.kind for h in drafts.hits} == {"draft"}
-    one_doc = searcher.search("目标", 10, Filters(doc_ids=("003_3836013103f3f9d1",)))
+    one_doc = searcher.search(parse("目标", searcher.index.catalogue), 10, Filters(doc_ids=("003_3836013103f3f9d1",)))
     assert one_doc.hits and {h.clause.doc_id for h in one_doc.hits} == {"003_3836013103f3f9d1"}
-    addressed = searcher.search("各县市区人民政府、各市属开发区管委会、市政府各部门", 30)
+    addressed = searcher.search(parse("各县市区人民政府、各市属开发区管委会、市政府各部门", searcher.index.catalogue), 30)
     assert not any("addressees" in h.clause.flags for h in addressed.hits)
     assert filter_expr(Filters(offices=('市"科技局',))) == \
         'searchable == true and (offices like "%市\\"科技局%")'
@@ -132,3 +133,19 @@ def test_a_selective_filter_keeps_exact_recall_on_an_approximate_index() -> None
     assert list(rows) == list(truth)
     _, approximate = dense.search(index, query, 10, allowed)
     assert set(approximate) <= set(allowed)
+
+
+def test_facts_round_trip_and_a_sync_rewrites_stale_ones(tmp_path: Path, docs: Path) -> None:
+    from dataclasses import replace
+
+    milvus = MilvusIndex(str(tmp_path / "m.db"))
+    corpus = ingest_paths([docs])
+    assert any(c.facts for c in corpus.clauses)
+    before_facts = replace(corpus, documents=[  # as an index built before the fact layer
+        replace(d, clauses=[replace(c, facts=()) for c in d.clauses]) for d in corpus.documents])
+    milvus.build([docs], HashEmbedder(), "hash", corpus=before_facts)
+    assert not any(c.facts for c in milvus.load().clauses)
+    counts = milvus.sync([docs], HashEmbedder(), "hash")
+    assert counts["embedded"] == 0, "same texts: the vectors are reused"
+    loaded = {c.clause_id: c for c in milvus.load().clauses}
+    assert all(loaded[c.clause_id] == c for c in corpus.clauses)

@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from question.query import parse
+
 pytestmark = pytest.mark.st
 
 
@@ -36,5 +38,5 @@ def test_sentence_transformers_backend_embeds_offline(tmp_path: Path) -> None:
     build_index([docs], tmp_path / "index", model, f"st:{_model_dir()}")
     index = load_index(tmp_path / "index")
     assert index.manifest["embedder"]["dim"] == model.dim
-    hits = Searcher(index, model).search("grants for small companies", 2).hits
+    hits = Searcher(index, model).search(parse("grants for small companies", index.catalogue), 2).hits
     assert "Grants" in hits[0].clause.text

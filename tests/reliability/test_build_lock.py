@@ -29,7 +29,7 @@ def _build(root: Path, docs: Path, *extra: str, pause: str | None = None) -> sub
     if pause:
         env["POLICYQA_PAUSE_AT"] = pause
     return subprocess.Popen(
-        [sys.executable, "-m", "eval.cli", "build", "--corpus", str(docs), "--index", str(root),
+        [sys.executable, "-m", "policyqa.cli", "build", "--corpus", str(docs), "--index", str(root),
          "--embedder", "hash", *extra], cwd=ROOT, env=env, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True)
 

@@ -17,6 +17,7 @@ from index import store
 from index.build import build_index
 from index.embed import HashEmbedder
 from index.search import Searcher, load_index
+from question.query import parse
 
 pytestmark = pytest.mark.reliability
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,13 +29,13 @@ def _fingerprint(root: Path) -> tuple[str, list[list[str]]]:
     assert live is not None and not live.name.endswith(".tmp")
     checksum = hashlib.sha256((live / "manifest.json").read_bytes()).hexdigest()
     searcher = Searcher(load_index(root), HashEmbedder())
-    return checksum, [[h.clause.clause_id for h in searcher.search(q, 5).hits] for q in QUERIES]
+    return checksum, [[h.clause.clause_id for h in searcher.search(parse(q, searcher.index.catalogue), 5).hits] for q in QUERIES]
 
 
 def _kill_build_at(point: str, docs: Path, root: Path) -> None:
     env = {**os.environ, "POLICYQA_CRASH_AT": point}
     process = subprocess.Popen(
-        [sys.executable, "-m", "eval.cli", "build", "--corpus", str(docs), "--index", str(root),
+        [sys.executable, "-m", "policyqa.cli", "build", "--corpus", str(docs), "--index", str(root),
          "--embedder", "hash"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         text=True)
     deadline = time.monotonic() + 120

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from corpus.clauses import windows
 from corpus.clean import clean_text, to_match
 from corpus.ingest import ingest_paths
+from corpus.tokenize import tokenize
 from index.build import build_index
 from index.embed import HashEmbedder
-from index.tokenize import tokenize
 from service.app import RedactSecrets, create_app
 from service.settings import Settings
 from tests.service.test_api import _FakeLLM

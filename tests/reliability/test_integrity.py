@@ -109,7 +109,7 @@ def test_a_zero_byte_vectors_file_does_not_crash_serve_and_the_next_build_works(
     (live / "bm25" / "data.csc.index.npy").write_bytes(b"")
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "eval.cli", "serve", "--index", str(root), "--host", "127.0.0.1",
+        [sys.executable, "-m", "policyqa.cli", "serve", "--index", str(root), "--host", "127.0.0.1",
          "--port", str(port)], cwd=ROOT, env={**os.environ}, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"

@@ -73,7 +73,7 @@ def test_sigterm_finishes_in_flight_requests(seed_index: Path) -> None:
     port = free_port()
     env = {**os.environ, "POLICYQA_INDEX_DIR": str(seed_index)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "eval.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "policyqa.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -57,7 +57,7 @@ def test_every_worker_of_a_two_worker_server_shows_the_new_generation(tmp_path: 
     port = free_port()
     env = {**os.environ, "POLICYQA_ADMIN_TOKEN": TOKEN}
     process = subprocess.Popen(
-        [sys.executable, "-m", "eval.cli", "serve", "--index", str(root), "--host", "127.0.0.1",
+        [sys.executable, "-m", "policyqa.cli", "serve", "--index", str(root), "--host", "127.0.0.1",
          "--port", str(port), "--workers", "2"], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer.main
 
-from eval.cli import app
+from policyqa.cli import app
 
 TINY = """关于支持小微企业发展的若干措施
 
@@ -40,7 +40,7 @@ def test_every_option_has_help_text_with_its_default() -> None:
 
 
 def test_serve_help_names_the_environment_variables() -> None:
-    result = subprocess.run([sys.executable, "-m", "eval.cli", "serve", "--help"],
+    result = subprocess.run([sys.executable, "-m", "policyqa.cli", "serve", "--help"],
                             capture_output=True, text=True, timeout=60,
                             env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"})
     assert result.returncode == 0
@@ -53,7 +53,7 @@ def test_build_prints_progress_lines_when_not_in_a_terminal(tmp_path: Path) -> N
     corpus.mkdir()
     (corpus / "tiny.txt").write_text(TINY, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "eval.cli", "build", "--corpus", str(corpus), "--index",
+        [sys.executable, "-m", "policyqa.cli", "build", "--corpus", str(corpus), "--index",
          str(tmp_path / "index")], capture_output=True, text=True, timeout=300,
         env={**os.environ, "COLUMNS": "200"})  # stdout and stderr are pipes, not a terminal
     assert result.returncode == 0, result.stderr

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from corpus.clean import to_match
-from service.intent import asked_detail, sentence_has_detail
+from question.intent import asked_detail, sentence_has_detail
 
 
 @pytest.mark.parametrize(("question", "sentence", "stated"), [

@@ -134,7 +134,7 @@ def test_serve_from_environment_two_workers_json_logs_and_summed_metrics(
                POLICYQA_LOG_FORMAT="json", POLICYQA_INDEX_DIR=str(seed_index))
     log_path = tmp_path / "serve.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "eval.cli", "serve"], env=env,
+        process = subprocess.Popen([sys.executable, "-m", "policyqa.cli", "serve"], env=env,
                                    stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -167,7 +167,7 @@ def test_serve_fails_at_once_when_the_port_is_taken() -> None:
         taken.listen()
         port = taken.getsockname()[1]
         env = {**os.environ, "POLICYQA_PORT": str(port), "POLICYQA_HOST": "127.0.0.1"}
-        result = subprocess.run([sys.executable, "-m", "eval.cli", "serve", "--check"], env=env,
+        result = subprocess.run([sys.executable, "-m", "policyqa.cli", "serve", "--check"], env=env,
                                 capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert f"127.0.0.1:{port}" in result.stderr and "POLICYQA_PORT" in result.stderr

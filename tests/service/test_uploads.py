@@ -220,7 +220,7 @@ def test_cli_add_remove_and_build_keep_the_served_corpus(paths: tuple[Path, Path
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from eval.cli import app
+    from policyqa.cli import app
 
     corpus, index = paths
     monkeypatch.setenv("POLICYQA_INDEX_DIR", str(index))

@@ -1,8 +1,9 @@
-"""The ``policyqa`` command line: thin wrappers that parse, call and print.
+"""The ``policyqa`` command line (the console-script entry point): thin wrappers that parse,
+call and print.
 
-Commands of the lower stages (corpus, build, search) and the service (ask, serve). ``eval`` and
-``bench`` are added by eval/cli.py, the console-script entry point, since eval sits above
-service in the layering.
+Commands of the lower stages (corpus, build, search), the service (ask, serve), and the judge
+(eval, bench: policyqa.judge), registered here. Settings come from ``policyqa.wiring``: read once,
+with a command's options applied to a copy.
 """
 
 from __future__ import annotations
@@ -14,18 +15,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from corpus.models import SkippedFile
+from policyqa.console import console, err
+from policyqa.wiring import build_checkpoint, configured, serve_with
 from service.errors import PolicyQAError, exit_code
-from service.settings import Settings
 
 app = typer.Typer(help="PolicyQA: cited answers from Chinese policy documents.",
                   no_args_is_help=True, add_completion=False)
-console = Console()
-err = Console(stderr=True)
 
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="index directory (default: POLICYQA_INDEX_DIR or var/index)")]
 StrictOpt = Annotated[bool, typer.Option(
@@ -46,7 +52,7 @@ class BuildProgress:
         self.started = self.clock()
         self.last = float("-inf")
         self.bar: Progress | None = None
-        self.task = None
+        self.task: TaskID | None = None
 
     def __enter__(self) -> BuildProgress:
         if err.is_terminal:
@@ -94,7 +100,7 @@ def corpus(paths: Annotated[list[Path] | None, typer.Argument(
     from corpus.ingest import ingest_paths
     from corpus.records import document_record, skipped_record
 
-    settings = Settings()
+    settings = configured()
     day = _as_of(as_of)
     result = ingest_paths(paths or settings.corpus_dirs)
     records = [document_record(d, day) for d in result.documents]
@@ -154,9 +160,7 @@ def build(corpus_paths: Annotated[list[Path] | None, typer.Option("--corpus", he
     from index.embed import load_embedder
     from service.documents import served_paths
 
-    settings = Settings()
-    if index:
-        settings.index_dir = index
+    settings = configured(index)
     corpus_paths = served_paths(settings, corpus_paths)  # + <index>/originals: added documents stay
     spec = embedder or settings.embedder
     try:
@@ -185,7 +189,8 @@ def build(corpus_paths: Annotated[list[Path] | None, typer.Option("--corpus", he
             return
         with BuildProgress() as progress:
             report = build_index(corpus_paths or settings.corpus_dirs, index or settings.index_dir,
-                                 model, spec, progress=progress, corpus=ingested, wait=wait)
+                                 model, spec, progress=progress, corpus=ingested, wait=wait,
+                                 checkpoint=build_checkpoint)
     except Exception as exc:  # noqa: BLE001 - every failure is reported the same way
         _fail(exc)
         return
@@ -210,9 +215,7 @@ def add(files: Annotated[list[Path], typer.Argument(help="documents to add: .txt
     from index.embed import load_embedder
     from service.documents import RequestRefused, Upload, add_documents, embedder_spec
 
-    settings = Settings()
-    if index:
-        settings.index_dir = index
+    settings = configured(index)
     try:
         uploads = []
         for path in files:
@@ -257,9 +260,7 @@ def remove(doc_id: Annotated[str, typer.Argument(help="the doc_id of an added do
     from index.embed import load_embedder
     from service.documents import embedder_spec, remove_document
 
-    settings = Settings()
-    if index:
-        settings.index_dir = index
+    settings = configured(index)
     try:
         result = remove_document(settings, doc_id, load_embedder(embedder_spec(settings)),
                                  wait=wait)
@@ -281,13 +282,12 @@ def search(query: Annotated[str, typer.Argument(help="the query, in any wording"
     from index.search import Filters
     from service.engine import open_engine
 
-    settings = Settings()
-    if index:
-        settings.index_dir = index
+    settings = configured(index)
     try:
         engine = open_engine(settings)
-        result = engine.searcher.search(query, k, Filters(tuple(doc or ()), tuple(office or ()),
-                                                           tuple(kind or ())))
+        generation = engine.generation
+        result = generation.searcher.search(
+            generation.parse(query), k, Filters(tuple(doc or ()), tuple(office or ()), tuple(kind or ())))
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
         return
@@ -313,14 +313,15 @@ def search(query: Annotated[str, typer.Argument(help="the query, in any wording"
 def ask(question: Annotated[str, typer.Argument(help="the question, in Chinese")],
         index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """Answer a question with cited clauses."""
+    from service.answer import respond
     from service.engine import open_engine
+    from service.schemas import ask_out
 
-    settings = Settings()
-    if index:
-        settings.index_dir = index
+    settings = configured(index)
     try:
         engine = open_engine(settings)
-        answer = engine.ask(question)
+        generation = engine.generation
+        answer = ask_out(respond(generation, settings, generation.parse(question)))
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
         return
@@ -352,9 +353,7 @@ def serve(index: IndexOpt = None,
 
     from service.logs import log_config
 
-    settings = Settings()
-    if index:
-        settings.index_dir = index
+    settings = configured(index)
     host = host or settings.host
     port = port if port is not None else settings.port
     workers = workers or settings.workers
@@ -378,6 +377,7 @@ def serve(index: IndexOpt = None,
     # The app factory reads POLICYQA_* again in each worker; pass overrides through it.
     os.environ["POLICYQA_INDEX_DIR"] = str(settings.index_dir)
     os.environ["POLICYQA_LOG_FORMAT"] = fmt
+    serve_with(settings.model_copy(update={"log_format": fmt}))
     if workers > 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         import tempfile
 
@@ -385,5 +385,19 @@ def serve(index: IndexOpt = None,
 
         directory = os.environ.get(MULTIPROC_ENV) or tempfile.mkdtemp(prefix="policyqa-metrics-")
         os.environ[MULTIPROC_ENV] = str(prepare_multiprocess_dir(directory))
-    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("policyqa.wiring:create_app", factory=True, host=host, port=port, workers=workers,
                 timeout_graceful_shutdown=30, log_config=log_config(fmt, settings.log_level))  # type: ignore[arg-type]
+
+
+def _register_judge() -> None:
+    """``eval`` and ``bench`` (the judge sits above the service; only this root sees both)."""
+    from policyqa import judge
+
+    app.command("eval")(judge.eval_command)
+    app.command("bench")(judge.bench_command)
+
+
+_register_judge()
+
+if __name__ == "__main__":
+    app()

@@ -1,4 +1,4 @@
-"""The ``policyqa`` console-script entry point: the service CLI plus ``eval`` and ``bench``."""
+"""The judge's commands, ``eval`` and ``bench`` (registered by policyqa.cli)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import typer
 
 from eval import runner
 from eval.gold import GoldError, GoldQuestion, load_gold
-from service.cli import app, console, err
+from policyqa.console import console, err
+from policyqa.wiring import configured
 
 DEFAULT_GOLD = [Path("eval/gold/dev.jsonl"), Path("eval/gold/extra.jsonl")]
 
@@ -23,22 +24,22 @@ def _in_process(index: Path | None) -> tuple[runner.Asker, dict[str, Any], dict[
 
 def _in_process_engine(index: Path | None) -> tuple[runner.Asker, dict[str, Any], dict[str, str], Any]:
     from corpus.clean import to_key
-    from service.answer import answer_question, resolve_followup
+    from question.query import resolve_followup
+    from service.answer import respond
     from service.engine import open_engine
     from service.generate import prompt_hash
-    from service.schemas import hit_out
-    from service.settings import Settings
+    from service.schemas import ask_out, hit_out
 
-    settings = Settings()
-    if index:
-        settings.index_dir = index
+    settings = configured(index)
     engine = open_engine(settings)
 
     def ask(q: GoldQuestion) -> runner.Outcome:
         def call() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-            query = resolve_followup([("user", h) for h in q.history] + [("user", q.question)])
-            answer = answer_question(engine, query, intent_text=q.question)
-            hits = engine.searcher.search(query, 10).hits
+            generation = engine.generation
+            text = resolve_followup([("user", h) for h in q.history] + [("user", q.question)])
+            query = generation.parse(text, own=q.question)
+            answer = ask_out(respond(generation, settings, query))
+            hits = generation.searcher.search(query, 10).hits
             return answer.model_dump(), [hit_out(h).model_dump() for h in hits]
         return runner.timed(call)
 
@@ -75,7 +76,6 @@ def _over_http(url: str) -> tuple[runner.Asker, dict[str, Any]]:
     return ask, {"url": url, "readyz": ready}
 
 
-@app.command("eval")
 def eval_command(
     gold: Annotated[list[Path] | None, typer.Option("--gold", help="gold JSONL, repeatable (default: eval/gold/dev.jsonl and eval/gold/extra.jsonl)")] = None,
     index: Annotated[Path | None, typer.Option("--index", help="index directory (default: POLICYQA_INDEX_DIR or var/index)")] = None,
@@ -170,7 +170,7 @@ def _eval_all(json_out: Path | None, baseline: Path | None, tolerance: float) ->
             err.print(f"[red]invalid gold file:[/red] {exc}")
             raise typer.Exit(2) from exc
         report = runner.run(questions, ask, context)
-        from service.answer import resolve_followup
+        from question.query import resolve_followup
 
         records = [record(engine.searcher, q, resolve_followup(
             [("user", h) for h in q.history] + [("user", q.question)])) for q in questions]
@@ -214,7 +214,6 @@ def _sizes(text: str) -> list[int]:
     return [n for part in text.split(",") if part.strip() and (n := int(part)) > 0]
 
 
-@app.command("bench")
 def bench_command(
     index: Annotated[Path | None, typer.Option("--index", help="index directory (default: POLICYQA_INDEX_DIR or var/index)")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="write the report as JSON here (default: none)")] = None,
@@ -227,13 +226,12 @@ def bench_command(
 ) -> None:
     """Latency and throughput against the floor (embedder + search), build speed, scale, memory."""
     from eval import bench
-    from service.settings import Settings
 
-    index = index or Settings().index_dir
+    index = index or configured().index_dir
     questions = list(dict.fromkeys(q.question for path in (gold or DEFAULT_GOLD) for q in load_gold(path)))
     report: dict[str, Any] = {"machine": bench.machine(), "index": str(index)}
     console.print(f"machine: {report['machine']}")
-    ask = report["ask"] = bench.ask_section(index, questions, clients, rounds)
+    ask = report["ask"] = bench.ask_section(configured(index), questions, clients, rounds)
     floor = ask["floor"]
     budget = floor["query_budget"]
     console.print(
@@ -276,7 +274,4 @@ def bench_command(
         json_out.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
 
 
-__all__ = ["app"]
-
-if __name__ == "__main__":
-    app()
+__all__ = ["bench_command", "eval_command"]

@@ -17,7 +17,7 @@ _WORD = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    text = resources.files("index").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
+    text = resources.files("corpus").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip())
 
 
@@ -32,7 +32,7 @@ def _tokenizer() -> object:
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    with resources.as_file(resources.files("index").joinpath("data/userdict.txt")) as path:
+    with resources.as_file(resources.files("corpus").joinpath("data/userdict.txt")) as path:
         tokenizer.load_userdict(str(path))
     tokenizer.initialize()
     return tokenizer

@@ -1,0 +1,96 @@
+"""A question, parsed once at the service edge into a frozen ``Query`` that search, answer
+composition and eligibility read; none of them parses the question again.
+
+Two texts: ``text`` is what retrieval reads (in a chat, a follow-up joined with the previous
+question, see ``resolve_followup``); ``own`` is the asker's own last turn, which decides the
+intent (when it has one) and the script of the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corpus.clean import to_match, to_simplified
+from corpus.facts import Circumstances
+from corpus.tokenize import places, tokenize
+from question.catalogue import EMPTY, Catalogue
+from question.intent import Detail, asked_detail, classify
+
+# A question that compares documents ("滨州和山东分别…", "国家层面和滨州各…").
+_COMPARISON = re.compile(r"分别|各是|各自|各有|各为|几个文件|哪些文件|各个文件|各文件|对比|比较|异同|区别|不同之处")
+# What a document is (its issuer, 文号, date, title), not what it says.
+_ABOUT_DOCUMENT = re.compile(r"哪个单位发|哪个部门发|谁发的|谁印发|发文单位|发文机关|印发单位|发布单位|"
+                            r"什么时候(?:发|印发|发布|出台)|哪天(?:发|印发|发布)|发布时间|印发时间|成文日期|"
+                            r"文号是|文号多少|什么文号|标题是|叫什么名字|全称")
+_FOLLOWUP = re.compile(r"^(那|那么|这|它|该|其|此|上述|还有|另外|再)|呢[？?]?$|这项|这个|该项|它的|其中")
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # what retrieval reads
+    match: str  # its matching form (simplified, NFKC)
+    tokens: tuple[str, ...]  # BM25 tokens of ``match``
+    own: str  # the asker's own words (the last turn)
+    own_match: str
+    intent: str
+    detail: Detail | None  # the specific detail asked for (amount, date, …), read from ``match``
+    places: tuple[str, ...]  # place names in ``match``
+    documents: frozenset[str] = frozenset()  # indexed documents named by 文号 or title
+    unknown_numbers: tuple[str, ...] = ()  # 文号 named that no indexed document has
+    named: frozenset[str] = frozenset()  # documents named by 文号, title or place
+    comparison: bool = False  # asks to compare documents
+    about_document: bool = False  # asks what a document is (issuer, 文号, date, title)
+    traditional: bool = False  # the asker writes traditional characters
+    circumstances: Circumstances = field(default_factory=Circumstances)
+
+    @property
+    def compared(self) -> tuple[str, ...]:
+        """The documents a comparison names, each to be cited (empty when none is compared)."""
+        if (self.comparison and self.named) or len(self.documents) >= 2:
+            return tuple(sorted(self.named))
+        return ()
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """The documents the question is about alone (named by 文号 or title, no comparison):
+        search keeps to them."""
+        return tuple(sorted(self.documents)) if self.documents and not self.comparison else ()
+
+
+def is_traditional(text: str) -> bool:
+    cjk = "".join(c for c in text if "\u3400" <= c <= "\u9fff")
+    return bool(cjk) and to_simplified(cjk) != cjk
+
+
+def parse(text: str, catalogue: Catalogue = EMPTY, own: str | None = None) -> Query:
+    """``text`` as retrieval reads it; ``own`` the asker's own turn when it differs (chat)."""
+    own = own or text
+    match, own_match = to_match(text), to_match(own)
+    intent = classify(own_match)
+    if intent == "general":
+        intent = classify(match)
+    refs = catalogue.refs(match)
+    found_places = tuple(places(match))
+    return Query(
+        text=text, match=match, tokens=tuple(tokenize(match)), own=own, own_match=own_match,
+        intent=intent, detail=asked_detail(match), places=found_places,
+        documents=refs.documents, unknown_numbers=refs.unknown_numbers,
+        named=catalogue.named_by_place(found_places) | refs.documents,
+        comparison=bool(_COMPARISON.search(match)),
+        about_document=bool(_ABOUT_DOCUMENT.search(match)),
+        traditional=is_traditional(own),
+    )
+
+
+def resolve_followup(messages: list[tuple[str, str]]) -> str:
+    """The retrieval text for the last user turn: a follow-up ("那这项工作谁负责？") is read
+    together with the previous user question, which names what "这项工作" is."""
+    users = [content for role, content in messages if role == "user"]
+    current = users[-1].strip()
+    if len(users) < 2:
+        return current
+    q = to_match(current)
+    if _FOLLOWUP.search(q) or len(q) <= 8:
+        return f"{users[-2].strip()} {current}"
+    return current
