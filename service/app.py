@@ -148,8 +148,8 @@ class RequestId:
         await self.app(scope, receive, with_id)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+def create_app(settings: Settings) -> FastAPI:
+    """The application over ``settings`` (built by the composition root, policyqa.wiring)."""
     _install_redaction()
 
     @asynccontextmanager
