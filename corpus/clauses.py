@@ -33,15 +33,16 @@ _TITLE_END = re.compile(r"[。；;]")
 _SENTENCE_PUNCT = re.compile(r"[。，,；;：:！？]")
 
 _OFFICE_LABEL = re.compile(
-    r"[(〔\[【]\s*(?:责任单位|牵头单位|责任部门|牵头部门|负责单位|实施单位)\s*[:：]\s*"
+    r"[(〔\[【]\s*(责任单位|牵头单位|责任部门|牵头部门|负责单位|实施单位)\s*[:：]\s*"
 )
 _CLOSERS = {"(": ")", "〔": "〕", "[": "]", "【": "】"}
-_ORG_END = r"(?:局|委|办|厅|部|中心|政府|办公室|小组|分行|分局|管委会|公司|协会)"
+ORG_END = r"(?:局|委|办|厅|部|中心|政府|办公室|小组|分行|分局|管委会|公司|协会)"
 _LEAD_OFFICE = re.compile(
-    rf"(?:^|[，。；;,:：(由])((?:[\u4e00-\u9fff]{{2,25}}?{_ORG_END}[、，,及和]?)+?)牵头"
+    rf"(?:^|[，。；;,:：(由])((?:[\u4e00-\u9fff]{{2,25}}?{ORG_END}[、，,及和]?)+?)牵头"
 )
 _OFFICE_SEPARATORS = "、，,；;"
 _OFFICE_TRIM = re.compile(r"(牵头|配合|等部门|等单位|等|按职责分工负责|分别负责|负责)$")
+_ROLE_MARK = re.compile(r"[(（]?(牵头|配合)[)）]?$")
 
 # A list whose items are all this short is one clause (its heading plus the items): a
 # question about "the conditions" or "the materials" needs the whole list, and one-line items
@@ -131,20 +132,21 @@ def _heading_title(line: str) -> str:
     return head if len(head) <= 40 else head[:40] + "…"
 
 
-def _office_blocks(text: str) -> list[str]:
-    """Contents of ``(责任单位:…)`` blocks; offices may hold parentheses: ``各县(市、区)政府``."""
-    blocks: list[str] = []
+def _office_blocks(text: str) -> list[tuple[str, str]]:
+    """(label, contents) of ``(责任单位:…)`` blocks; offices may hold parentheses: ``各县(市、区)政府``."""
+    blocks: list[tuple[str, str]] = []
     for found in _OFFICE_LABEL.finditer(text):
         opener, closer = found.group(0)[0], _CLOSERS[found.group(0)[0]]
         depth, end = 1, found.end()
         while end < len(text) and depth:
             depth += {opener: 1, closer: -1}.get(text[end], 0)
             end += 1
-        blocks.append(text[found.end() : end - 1 if depth == 0 else end])
+        blocks.append((found.group(1), text[found.end() : end - 1 if depth == 0 else end]))
     return blocks
 
 
-def _split_names(chunk: str) -> list[str]:
+def split_names(chunk: str) -> list[str]:
+    """Names separated by 、，；, never inside parentheses (各县(市、区)政府 is one name)."""
     names, current, depth = [], "", 0
     for char in chunk:
         depth += {"(": 1, ")": -1}.get(char, 0)
@@ -156,17 +158,29 @@ def _split_names(chunk: str) -> list[str]:
     return [*names, current]
 
 
+def office_roles(text_match: str) -> tuple[tuple[str, str], ...]:
+    """Responsible offices of a clause with their role, in the order written: ``责任`` in a
+    (责任单位:…) block, ``牵头`` in a (牵头单位:…) block or before 牵头, ``配合`` when marked so
+    (市财政局配合, 市工信局(牵头))."""
+    chunks = [("牵头" if label.startswith("牵头") else "责任", chunk)
+              for label, chunk in _office_blocks(text_match)]
+    chunks += [("牵头", m.group(1)) for m in _LEAD_OFFICE.finditer(text_match)]
+    found: dict[str, str] = {}
+    for role, chunk in chunks:
+        for raw in split_names(chunk):
+            raw = raw.strip(" 。")
+            mark = _ROLE_MARK.search(raw)
+            name = _OFFICE_TRIM.sub("", _ROLE_MARK.sub("", raw) if mark and mark.group(0)[0] in "(（"
+                                    else raw).removeprefix("由")
+            role_here = mark.group(1) if mark else role
+            if len(name) >= 2 and (name not in found or found[name] == "责任"):
+                found[name] = role_here
+    return tuple(found.items())
+
+
 def parse_offices(text_match: str) -> tuple[str, ...]:
     """Responsible offices of a clause, in matching form, in the order written."""
-    found: list[str] = []
-    chunks = _office_blocks(text_match)
-    chunks += [m.group(1) for m in _LEAD_OFFICE.finditer(text_match)]
-    for chunk in chunks:
-        for name in _split_names(chunk):
-            name = _OFFICE_TRIM.sub("", name.strip(" 。")).removeprefix("由")
-            if len(name) >= 2 and name not in found:
-                found.append(name)
-    return tuple(found)
+    return tuple(name for name, _ in office_roles(text_match))
 
 
 def windows(text: str, size: int = WINDOW_CHARS, overlap: int = WINDOW_OVERLAP) -> tuple[str, ...]:

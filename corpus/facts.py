@@ -48,6 +48,7 @@ class Tier:
     amount: float | None = None  # 元
     ratio: float | None = None  # percent
     threshold: float | None = None  # the tier's lower bound on the base, when the text gives one
+    cap: float | None = None  # 元, the tier's own cap (最高分别不超过25万元、35万元)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class DateFact:
     value: str | None = None  # ISO date (a deadline, a start)
     end: str | None = None  # ISO date, for a window or a validity end
     text: str = ""
+    years: float | None = None  # 有效期N年: the length as stated (the dates need a start)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 Order matters and is fixed here: the optional ``SOURCE:`` line, mojibake repair (on raw lines,
 before cleaning touches them), cleaning, metadata (from every line and the format's own fields),
-boilerplate removal, then clause splitting. Across documents: a text that repeats one already
-ingested is skipped (with the reason), and a text that repeals another marks it repealed.
+boilerplate removal, clause splitting, then each clause's facts. Across documents: a text that
+repeats one already ingested is skipped (with the reason), and a text that repeals another marks
+it repealed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from corpus.boilerplate import strip_boilerplate
 from corpus.clauses import BodyLine, split_clauses
 from corpus.clean import clean_text, to_key, to_match
+from corpus.extract_facts import extract_facts
 from corpus.load import load_paths
 from corpus.meta import extract_meta
 from corpus.models import Clause, Document, DocumentMeta, SkippedFile, content_hash
@@ -75,7 +77,8 @@ def parse_document(document: Document) -> ParsedDocument:
     result = extract_meta(page, [line.text for line in lines], source_url, dict(document.fields))
     body = [replace(line, role="signature" if i in result.signature else "header")
             if i in result.consumed else line for i, line in enumerate(lines)]
-    clauses = split_clauses(document.doc_id, document.source_file, result.meta, body)
+    clauses = [replace(c, facts=extract_facts(c.text_match))
+               for c in split_clauses(document.doc_id, document.source_file, result.meta, body)]
     body_hash = content_hash("\n".join(to_match(line.text) for line in body))
     body_chars, kept_chars = _kept(body, clauses)
     return ParsedDocument(document, result.meta, clauses, body_hash, result.repeals,

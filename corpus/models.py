@@ -10,6 +10,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from corpus.facts import Fact, fact_from_json, fact_to_json
+
 
 def stable_doc_id(file_name: str) -> str:
     """A document id derived from the file name only, so it survives re-runs and machines."""
@@ -68,7 +70,9 @@ class Clause:
 
     ``text`` is the clause as written (original characters, scraping noise removed);
     ``text_match`` is its matching form (simplified, width-folded) that retrieval uses;
-    ``parts`` are matching-form windows short enough for the embedder (one when it fits).
+    ``parts`` are matching-form windows short enough for the embedder (one when it fits);
+    ``facts`` are what the clause states, typed (``corpus/facts.py``, read by
+    ``corpus/extract_facts.py``); an index written before facts existed loads with none.
     """
 
     clause_id: str
@@ -86,6 +90,7 @@ class Clause:
     flags: tuple[str, ...] = ()
     parts: tuple[str, ...] = field(default=())
     ordinal: int = 0  # position in its document, for neighbours; never part of the id
+    facts: tuple[Fact, ...] = ()
 
     @property
     def numbered(self) -> bool:
@@ -96,6 +101,7 @@ class Clause:
         data = asdict(self)
         for key in ("heading_path", "offices", "flags", "parts"):
             data[key] = list(data[key])
+        data["facts"] = [fact_to_json(f) for f in self.facts]
         return data
 
     @classmethod
@@ -103,4 +109,5 @@ class Clause:
         values = dict(data)
         for key in ("heading_path", "offices", "flags", "parts"):
             values[key] = tuple(values.get(key) or ())
+        values["facts"] = tuple(fact_from_json(f) for f in values.get("facts") or ())
         return cls(**values)

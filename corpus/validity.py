@@ -102,6 +102,37 @@ def read_validity(lines: list[str], issued: str | None) -> Validity:
     return Validity(effective, expires, tuple(dict.fromkeys(repealed)))
 
 
+_ENDS_ON = re.compile(rf"(?:自|于)?\s*({_DATE})\s*(?:起)?\s*(?:失效|废止|停止执行|不再执行)")
+
+
+def validity_dates(sentence: str) -> list[tuple[str, str | None, str | None, int | None, str]]:
+    """The validity statements of one matching-form sentence, as (kind, value, end, years,
+    span): ``施行`` with its date (None for 自发布之日起施行), ``有效期`` with its start, end and
+    length in years as far as the sentence states them, ``失效`` with its date."""
+    out: list[tuple[str, str | None, str | None, int | None, str]] = []
+    effective = None
+    if own := _EFFECTIVE_ON.search(sentence):
+        effective = iso(own.group(1))
+        out.append(("施行", effective, None, None, own.group(0)))
+    elif own := _EFFECTIVE_ON_ISSUE.search(sentence):
+        out.append(("施行", None, None, None, own.group(0)))
+    period = _PERIOD_YEARS.search(sentence)
+    until = _UNTIL.search(sentence)
+    years = _number(period.group(1) or period.group(2)) if period else None
+    if until:
+        start = re.search(rf"({_DATE})\s*(?:起\s*)?至", until.group(0))
+        out.append(("有效期", iso(start.group(1)) if start else effective,
+                    iso(until.group(1) or until.group(2)), years, until.group(0)))
+    elif found := _YEAR_RANGE.search(sentence):
+        out.append(("有效期", effective, f"{found.group(1)}-12-31", years, found.group(0)))
+    elif period and years:
+        end = add_years_minus_a_day(effective, years) if effective else None
+        out.append(("有效期", effective, end, years, period.group(0)))
+    if ends := _ENDS_ON.search(sentence):
+        out.append(("失效", iso(ends.group(1)), None, None, ends.group(0)))
+    return out
+
+
 STATUSES = ("in_force", "expired", "repealed", "draft", "unknown")
 
 

@@ -122,8 +122,12 @@ def create_collection(client: Any, name: str, dim: int, rows: int) -> None:
     client.create_collection(name, schema=schema, index_params=index)
 
 
+def _clause_json(clause: Clause) -> str:
+    return json.dumps(clause.to_json(), ensure_ascii=False)
+
+
 def _rows(clause: Clause, vectors: list[np.ndarray], hashes: list[str]) -> list[dict[str, Any]]:
-    clause_json = json.dumps(clause.to_json(), ensure_ascii=False)
+    clause_json = _clause_json(clause)
     offices = "|" + "|".join(clause.offices) + "|" if clause.offices else ""
     return [{
         "pk": f"{clause.clause_id}#{n}", "clause_id": clause.clause_id, "part": n,
@@ -286,6 +290,10 @@ class MilvusIndex:
         if not corpus.clauses:
             raise EmptyCorpus(f"no document could be read from {list(map(str, corpus_paths))}")
         existing, cache = self._live_passages(embedder)
+        # A clause whose text is unchanged may still say more (its facts, read by a newer
+        # extractor, or its metadata): its rows are rewritten, from the vector cache.
+        stored = {r["clause_id"]: r["clause_json"]
+                  for r in self._scan(live, ["clause_id", "clause_json"], "part == 0")}
         changed: list[Clause] = []
         wanted: set[str] = set()
         passages = 0
@@ -294,7 +302,8 @@ class MilvusIndex:
             passages += len(hashes)
             pks = [f"{clause.clause_id}#{n}" for n in range(len(hashes))]
             wanted.update(pks)
-            if any(existing.get(pk) != h for pk, h in zip(pks, hashes, strict=True)):
+            if any(existing.get(pk) != h for pk, h in zip(pks, hashes, strict=True)) \
+                    or stored.get(clause.clause_id) != _clause_json(clause):
                 changed.append(clause)
         upserts, embedded = self._rows_for(embedder, changed, cache)
         removed = [pk for pk in existing if pk not in wanted]

@@ -30,6 +30,7 @@ from service.schemas import (
     SearchOut,
     ask_out,
     clause_out,
+    facts_out,
     hit_out,
     to_filters,
 )
@@ -119,8 +120,9 @@ async def clause(clause_id: str, engine: EngineDep) -> ClauseDetail:
     if row is None:
         raise NotFound(f"no clause with id {clause_id!r}")
     previous_id, next_id = generation.searcher.neighbours(clause_id)
-    return ClauseDetail(**clause_out(generation.index.clauses[row]).model_dump(),
-                        previous_id=previous_id, next_id=next_id)
+    found = generation.index.clauses[row]
+    return ClauseDetail(**clause_out(found).model_dump(), previous_id=previous_id,
+                        next_id=next_id, facts=facts_out(found))
 
 
 @router.post("/v1/admin/reload", responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut},

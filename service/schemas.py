@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, field_validator
 
 from corpus.clean import find_spans
+from corpus.facts import fact_to_json
 from corpus.tokenize import tokenize
 from index.backend import Filters
 from index.search import Hit
@@ -175,9 +176,20 @@ class DocumentDetail(DocumentOut):
     clause_list: list[ClauseOut]
 
 
+class FactOut(BaseModel):
+    """One typed fact a clause states (corpus/facts.py): ``type`` is condition, support, date,
+    office, material or contact; the other fields are those of that type (money in 元, shares
+    in percent, staff in 人, periods in 年, dates ISO)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["condition", "support", "date", "office", "material", "contact"]
+
+
 class ClauseDetail(ClauseOut):
     previous_id: str | None
     next_id: str | None
+    facts: list[FactOut] = Field(default_factory=list)
 
 
 class ErrorBody(BaseModel):
@@ -187,6 +199,10 @@ class ErrorBody(BaseModel):
 
 class ErrorOut(BaseModel):
     error: ErrorBody
+
+
+def facts_out(clause) -> list[FactOut]:  # type: ignore[no-untyped-def]
+    return [FactOut.model_validate(fact_to_json(f)) for f in clause.facts]
 
 
 def clause_out(clause, score: float | None = None, dense: float | None = None) -> ClauseOut:  # type: ignore[no-untyped-def]
