@@ -52,6 +52,7 @@ class Role:
     comparator: str = ""
     upper: Quantity | None = None  # between
     first: Quantity | None = None  # a range's lower end, when the role is its upper one (10%~15%)
+    listed: bool = False  # said in a list after one of the same role (25万元、35万元)
 
 
 def quantities(sentence: str) -> list[Quantity]:
@@ -110,7 +111,7 @@ def classify(sentence: str, found: list[Quantity]) -> list[Role]:
         previous = roles[-1] if roles else None
         if previous and previous.role in ("cap", "ratio", "amount") and previous.q.unit == q.unit \
                 and _LIST_JOIN.match(sentence[previous.q.end:q.start]):
-            roles.append(Role(q, previous.role))  # 最高分别不超过25万元、35万元: caps all
+            roles.append(Role(q, previous.role, listed=True))  # 最高分别不超过25万元、35万元
             continue
         comparator = _bound(sentence, q)
         if q.unit not in ("元", "%", "人", "年", "岁"):  # 1000万美元以上

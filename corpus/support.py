@@ -14,7 +14,7 @@ from corpus.amounts import AFTER, GIVE, PENALTY, Role
 from corpus.fact_words import lookup, patterns
 from corpus.facts import Support, Tier
 
-_BASE_BY = re.compile(r"(?:按照|参照|比照|根据|按)(?:其)?(?P<base>[^,;按给每]{2,24}?)(?:的|给予|,|实际)?"
+_BASE_BY = re.compile(r"(?:按照|参照|比照|根据|按)(?:其)?(?P<base>[^,;按给每]{2,24}?)(?:的|给予(?:企业|其)?|,|实际)?"
                       r"(?:最高|不超过|不高于)?$")
 _BASE_NOUN = re.compile(r"(?P<base>[\u4e00-\u9fff]{0,10}(?:费用|费|额|利息|支出|金额|投资|收入|工资|贡献|价格|"
                         r"资金|款|成本|租金|增量部分|投入))(?:的)?(?:最高|不超过|不高于)?$")
@@ -128,7 +128,7 @@ def _whens(text: str, count: int) -> list[str]:
         items = [x for x in re.split(r"、|和|或|及(?!以)", m.group(0)) if x]
         if len(items) == count:
             items[0] = _WHEN_LEAD.sub("", items[0]) or items[0]
-            items[-1] = re.sub(r"(?:的(?:企业|项目|单位)?|企业)$", "", items[-1]) or items[-1]
+            items[-1] = re.sub(r"的.*$|企业$", "", items[-1]) or items[-1]  # 三级的企业…
             return [x.strip(",的 ") for x in items]
     return [""] * count
 
@@ -157,7 +157,9 @@ def supports(sentence: str, roles: list[Role], once_in_clause: bool = False,
         once = "一次性" in text or once_in_clause
         amounts = [r for r in mains if r.role == "amount"]
         ratios = [r for r in mains if r.role == "ratio"]
-        listed = next((x for x in (amounts, ratios, caps) if len(x) >= 2), [])
+        listed = next((x for x in (amounts, ratios) if len(x) >= 2), [])
+        if not listed and len(caps) >= 2 and all(c.listed for c in caps[1:]):
+            listed = caps  # 最高分别不超过25万元、35万元, not a cap per project and one per year
         if listed:
             bounds = [r for r in unit.roles if r.role == "threshold" and r.q.start < listed[0].q.start]
             if len(bounds) == len(listed):  # 1000万元及以上至5000万元、…、1亿元以上的,分别…

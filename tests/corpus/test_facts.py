@@ -154,6 +154,13 @@ def test_graded_thresholds_are_tiers_with_their_lower_bound() -> None:
     assert "1亿元以下" in found.tiers[0].when
 
 
+def test_caps_given_respectively_are_tiers_but_a_yearly_cap_is_not() -> None:
+    listed = one("对达到二级、三级的企业按投入的50%给予补助,最高分别不超过25万元、35万元。", Support)
+    assert [(t.when, t.cap) for t in listed.tiers] == [("二级", 2.5e5), ("三级", 3.5e5)]
+    yearly = one("按实际交易金额给予企业5%、每项不超过50万元的资助,同一单位每年最高资助100万元。", Support)
+    assert (yearly.ratio, yearly.base, yearly.cap, yearly.tiers) == (5, "实际交易金额", 5e5, ())
+
+
 def test_a_sum_per_person_names_its_unit() -> None:
     found = one("企业吸纳高校毕业生就业的,按每人3000元给予一次性就业补贴。", Support)
     assert (found.amount, found.base, found.kind, found.once) == (3000, "每人", "补助", True)
