@@ -1,0 +1,144 @@
+"""What a support measure gives, said whole, and worked out for the asker when they give the base.
+
+Owns one sentence per ``corpus.facts.Support``: amount, ratio, base and cap together (never an
+amount without its cap), the tier that fits the asker's figures, and the computed figure with
+its formula when the asker states the base:
+
+「按利息的50%补助、单个企业最高100万元：您的40万元利息最多可补20万元[1]。」
+
+Money is written the way documents write it (50万元, 1.2亿元). Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from corpus.facts import Circumstances, Support, Tier
+from question.numbers import format_money, format_number
+
+# kind → (the noun, the verb after 最多可)
+_KINDS = {"补助": ("补助", "补"), "补贴": ("补贴", "补"), "奖励": ("奖励", "奖"), "贴息": ("贴息", "贴息"),
+          "减免": ("减免", "减免"), "贷款": ("贷款", "贷"), "担保": ("担保", "担保")}
+# what a ratio applies to → the Circumstances field that states it
+_BASES = (("interest_paid", r"利息"), ("rd_expense", r"研发|研究开发"),
+          ("investment", r"投资|投入|设备|购置|技改|固定资产"),
+          ("revenue", r"营业收入|主营|销售|营收|收入"))
+_WHO = re.compile(r"(单个企业|单家企业|每家企业|每个企业|单个项目|每个项目|同一企业|同一项目|每户|每人|"
+                  r"单户|单位)?(每年|年度|当年|累计)?(?:最高|最多|上限|不超过)")
+_LEVELS = ("国家级", "省级", "市级", "区级", "县级")
+
+
+def _kind(support: Support) -> tuple[str, str]:
+    return _KINDS.get(support.kind, ("支持", "获得"))
+
+
+def _field(words: str | None) -> str | None:
+    if not words:
+        return None
+    return next((f for f, pattern in _BASES if re.search(pattern, words)), None)
+
+
+def _cap_words(support: Support) -> str:
+    """单个企业最高100万元 (the qualifier as the clause says it, else 最高)."""
+    assert support.cap is not None
+    m = _WHO.search(support.text)
+    who = "".join(g for g in (m.group(1), m.group(2)) if g) if m else ""
+    return f"{who}最高{format_money(support.cap)}"
+
+
+def _ratio(value: float) -> str:
+    return f"{format_number(value)}%"
+
+
+def _tier_words(t: Tier) -> str:
+    given = format_money(t.amount) if t.amount is not None else _ratio(t.ratio) if t.ratio is not None \
+        else ""
+    cap = f"(最高{format_money(t.cap)})" if t.cap is not None else ""
+    return f"{t.when}{given}{cap}"
+
+
+def terms(support: Support) -> str:
+    """Amount, ratio, base and cap together: 按利息的50%补助、单个企业最高100万元."""
+    noun, _ = _kind(support)
+    parts: list[str] = []
+    if support.ratio is not None:
+        parts.append(f"按{support.base}的{_ratio(support.ratio)}{noun}" if support.base
+                     else f"按{_ratio(support.ratio)}{noun}")
+    if support.amount is not None:
+        per = support.base if support.base and support.base.startswith("每") else ""
+        parts.append(f"{'一次性' if support.once else ''}{per}给予{format_money(support.amount)}{noun}")
+    if support.tiers:
+        parts.append(f"分档{noun}" + "、".join(_tier_words(t) for t in support.tiers))
+    if support.cap is not None:
+        parts.append(_cap_words(support))
+    return "、".join(parts) or support.text
+
+
+def _base_value(support: Support, circumstances: Circumstances,
+                words: str | None = None) -> tuple[float, str] | None:
+    field = _field(words or support.base)
+    if field is None:
+        return None
+    value = getattr(circumstances, field)
+    return (float(value), field) if value else None
+
+
+def matching_tier(support: Support, circumstances: Circumstances) -> Tier | None:
+    """The tier the asker's figures fit: by the level of a title they hold (国家级/省级…), or the
+    highest threshold their figure reaches."""
+    tiers = support.tiers
+    if not tiers:
+        return None
+    held = " ".join(circumstances.titles)
+    for level in _LEVELS:
+        if level in held:
+            fit = [t for t in tiers if level in t.when]
+            if fit:
+                return fit[0]
+    with_threshold = [t for t in tiers if t.threshold is not None]
+    if with_threshold:
+        base = _base_value(support, circumstances, support.base or " ".join(t.when for t in tiers))
+        if base is not None:
+            reached = [t for t in with_threshold if base[0] >= (t.threshold or 0)]
+            if reached:
+                return max(reached, key=lambda t: t.threshold or 0)
+    return None
+
+
+def _computed(support: Support, ratio: float | None, cap: float | None,
+              circumstances: Circumstances) -> str:
+    if ratio is None:
+        return ""
+    base = _base_value(support, circumstances)
+    if base is None:
+        return ""
+    value, _ = base
+    _, verb = _kind(support)
+    figure = value * ratio / 100
+    base_word = support.base or ""
+    if cap is not None and figure > cap:
+        return (f"您的{format_money(value)}{base_word}按{_ratio(ratio)}为{format_money(figure)}，"
+                f"超过上限，最多可{verb}{format_money(cap)}")
+    return f"您的{format_money(value)}{base_word}最多可{verb}{format_money(figure)}"
+
+
+def support_sentence(support: Support, circumstances: Circumstances, cite: str = "") -> str:
+    """「按利息的50%补助、单个企业最高100万元：您的40万元利息最多可补20万元[1]。」; without the
+    asker's base, the terms alone; with tiers, the tier that fits the asker."""
+    head = terms(support)
+    tier = matching_tier(support, circumstances)
+    _, verb = _kind(support)
+    tail = ""
+    if tier is not None:
+        ratio = tier.ratio if tier.ratio is not None else support.ratio
+        cap = tier.cap if tier.cap is not None else support.cap
+        if tier.amount is not None:
+            tail = f"您适用「{tier.when}」档，可{verb}{format_money(tier.amount)}"
+        else:
+            tail = f"您适用「{tier.when}」档"
+            computed = _computed(support, ratio, cap, circumstances)
+            tail += f"，{computed}" if computed else ""
+    else:
+        tail = _computed(support, support.ratio, support.cap, circumstances)
+    body = f"{head}：{tail}" if tail else head
+    return f"{body}{cite}。"

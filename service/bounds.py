@@ -1,0 +1,223 @@
+"""Numeric bounds a clause sentence sets (自主化率必须达到70%以上, 45周岁以下, 面积不小于25m2,
+缴费12个月以上) against the figures a question states (国产化做到了65%, 今年47岁, 只有20平米).
+
+Owns reading bounds from any subject, not only the typed ones of ``corpus.facts`` (an age, an
+area, a share of a price, a count of posts), and pairing each with the asker's figure of the same
+kind of quantity, by the words around both when there are several. It decides ``met``,
+``not_met`` or ``unknown`` for one sentence; ``service.situations`` calls it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from question.circumstances import situation
+from question.numbers import Quantity, areas, money, number, people, percents, periods
+from service.terms import official, shared, terms, weight
+
+_BEFORE = {"不低于": ">=", "不少于": ">=", "不小于": ">=", "达到": ">=", "达": ">=", "满": ">=",
+           "至少": ">=", "超过": ">", "高于": ">", "大于": ">", "多于": ">", "不高于": "<=",
+           "不超过": "<=", "不大于": "<=", "不多于": "<=", "未超过": "<=", "未逾": "<=",
+           "低于": "<", "少于": "<", "小于": "<", "未满": "<", "不满": "<", "不足": "<",
+           "不得低于": ">=", "不得少于": ">=", "不得超过": "<=", "不得高于": "<="}
+_BEFORE_RE = re.compile("|".join(sorted(_BEFORE, key=len, reverse=True)))
+_AFTER_RE = re.compile(r"^(?:\((?:含|不含)\))?(?:及|或)?(?P<dir>以上|以下|以内|之内|内)(?:\((?P<x>含|不含)\))?")
+# A number that is what a measure gives, not a bound on the enterprise.
+_GIVEN = re.compile(r"(?:给予|奖励|补贴|补助|资助|贴息|最高|最多|上限|封顶|标准为|每[^,;]{0,6})[^,;、]{0,6}$")
+_GIVEN_AFTER = re.compile(r"^(?:的)?(?:比例)?(?:给予|予以|奖励|补贴|补助|资助|贴息|奖补|返还)")
+# 30人(含)以下的参保企业: a bound that says which enterprises the rest of the sentence is for.
+_GUARD = re.compile(r"^(?:\((?:含|不含)\))?(?:及)?(?:以上|以下)?(?:\((?:含|不含)\))?的[\u4e00-\u9fff]{0,4}"
+                    r"(?:企业|单位|公司|个人|人员|项目)")
+_RANGE = re.compile(r"(?:\(含\))?(?:至|到|-|—|–|~|～)(?:不超过|不足|低于)?")
+_COUNT = re.compile(r"(?P<num>\d+|[一二两三四五六七八九十百]+)(?:多|余)?(?:个|家|项|名|位|台|套|件|次)"
+                    r"(?!月|人|半|工作日|百分点|点)")
+
+
+@dataclass(frozen=True)
+class Bound:
+    q: Quantity
+    comparator: str
+    context: frozenset[str]
+    guard: bool = False
+    either: int = -1  # bounds with the same number are alternatives (持股25%以上或员工30%以上)
+
+
+def _family(unit: str) -> str:
+    return "count" if unit in ("人", "个") else unit
+
+
+def _counts(text: str) -> list[Quantity]:
+    return [Quantity(number(m.group("num")) or 0.0, "个", m.start(), m.end())
+            for m in _COUNT.finditer(text) if number(m.group("num")) is not None]
+
+
+_READERS: tuple[Callable[[str], list[Quantity]], ...] = (money, percents, people, periods, areas,
+                                                        _counts)
+
+
+def quantities(text: str) -> list[Quantity]:
+    found = sorted((q for read in _READERS for q in read(text)), key=lambda q: (q.start, -q.end))
+    kept: list[Quantity] = []
+    for q in found:
+        if not kept or q.start >= kept[-1].end:
+            kept.append(q)
+    return kept
+
+
+def _context(text: str, q: Quantity, asker: bool = False) -> frozenset[str]:
+    start = max(text.rfind(c, 0, q.start) for c in ",;、:(") + 1
+    words = text[max(start, q.start - 12):q.start] + text[q.end:q.end + 4]
+    return frozenset(terms(official(words) if asker else words))
+
+
+def bounds(sentence: str) -> list[Bound]:
+    """The bounds a sentence sets, in order (a range 超过35周岁不满45周岁 gives two)."""
+    found: list[Bound] = []
+    qs = quantities(sentence)
+    ranged: dict[int, str] = {}  # 18周岁至35周岁(之间): a lower and an upper bound
+    for a, b in zip(qs, qs[1:], strict=False):
+        if _family(a.unit) == _family(b.unit) and _RANGE.fullmatch(sentence[a.end:b.start]):
+            ranged[a.start], ranged[b.start] = ">=", "<="
+    for q in qs:
+        before, after = sentence[max(0, q.start - 16):q.start], sentence[q.end:q.end + 12]
+        if _GIVEN.search(before[-8:]) or _GIVEN_AFTER.match(after):
+            continue
+        comparator = ranged.get(q.start, "")
+        if comparator:
+            pass
+        elif m := _AFTER_RE.match(after):
+            low = m.group("dir") == "以上"
+            comparator = (">=" if low else "<=") if m.group("x") != "不含" else (">" if low else "<")
+        elif words := [w for w in _BEFORE_RE.finditer(before)
+                       if not re.search(r"[,;、]", before[w.end():])]:
+            comparator = _BEFORE[words[-1].group(0)]  # the nearest: 超过35周岁不满45周岁
+        if comparator:
+            found.append(Bound(q, comparator, _context(sentence, q), bool(_GUARD.match(after))))
+    # a guard only when something after it is bounded too
+    found = [b if not b.guard or any(o.q.start > b.q.start for o in found) else
+             Bound(b.q, b.comparator, b.context) for b in found]
+    # A或B: alternatives when only 或 (no comma, no 且/并) lies between two bounds
+    group = 0
+    for i in range(1, len(found)):
+        gap = sentence[found[i - 1].q.end:found[i].q.start]
+        if "或" in gap and not re.search(r"[,;。]|且|并|同时", gap):
+            prev = found[i - 1]
+            if prev.either < 0:
+                group += 1
+                found[i - 1] = Bound(prev.q, prev.comparator, prev.context, prev.guard, group)
+            cur = found[i]
+            found[i] = Bound(cur.q, cur.comparator, cur.context, cur.guard, found[i - 1].either)
+    return found
+
+
+def holds(value: float, comparator: str, bound: float) -> bool:
+    return {">=": value >= bound - 1e-9, ">": value > bound + 1e-9, "<=": value <= bound + 1e-9,
+            "<": value < bound - 1e-9}[comparator]
+
+
+def _stated(question: str) -> list[tuple[Quantity, frozenset[str]]]:
+    # not a time ahead (三年后想迁走) or a part asked about (每人补多少)
+    return [(q, _context(question, q, asker=True)) for q in quantities(question)
+            if not re.match(r"(?:以后|之后|后|内)", question[q.end:q.end + 2])]
+
+
+def _pick(bound: Bound, stated: list[tuple[Quantity, frozenset[str]]], topical: bool) -> list[Quantity]:
+    """The asker's figures this bound is about: of the same kind of quantity, those whose words
+    best match the bound's. A figure that shares no word with it counts only when it is the
+    asker's one figure of that kind and either an age or in a sentence on the asker's topic
+    (国产化做到了65% against 系统的自主化率必须达到70%以上 in a sentence on 装备)."""
+    same = [(q, ctx) for q, ctx in stated if _family(q.unit) == _family(bound.q.unit)]
+    if not same:
+        return []
+    scored = [(len(ctx & bound.context), q) for q, ctx in same]
+    best = max(s for s, _ in scored)
+    if best == 0 and not (len(same) == 1 and (bound.q.unit == "岁" or topical)):
+        return []
+    return [q for s, q in scored if s == best]
+
+
+def _combine(statuses: list[str]) -> str:
+    if statuses and all(s == "met" for s in statuses):
+        return "met"
+    if statuses and all(s == "not_met" for s in statuses):
+        return "not_met"
+    return "unknown"
+
+
+def _judge(bound: Bound, stated: list[tuple[Quantity, frozenset[str]]],
+           topical: bool) -> tuple[str, Quantity | None]:
+    picked = _pick(bound, stated, topical)
+    status = _combine(["met" if holds(q.value, bound.comparator, bound.q.value) else "not_met"
+                       for q in picked])
+    return status, picked[0] if picked else None
+
+
+def check_bounds(sentence: str, question: str) -> tuple[str, str, str]:
+    """(status, the bound as the sentence writes it, the asker's figure as written)."""
+    stated = _stated(question)
+    if not stated:
+        return "unknown", "", ""
+    asked = frozenset(terms(official(question)))
+    topical = weight(shared(sentence, situation(question))) >= 1
+    results: list[tuple[str, Bound, Quantity]] = []
+    skip_until = -1
+    for b in bounds(sentence):
+        if b.q.start < skip_until:
+            continue
+        status, q = _judge(b, stated, topical)
+        if q is None:
+            continue
+        if b.guard:
+            if status == "not_met":  # the rest of the phrase is for other enterprises
+                nxt = sentence.find(";", b.q.end)
+                skip_until = nxt if nxt >= 0 else len(sentence)
+            continue
+        results.append((status, b, q))
+    results = _either(results)
+    results = _alternatives(results, asked)
+    decided = [r for r in results if r[0] != "unknown"]
+    if not decided:
+        return "unknown", "", ""
+    failing = [r for r in decided if r[0] == "not_met"]
+    _, b, q = failing[0] if failing else decided[0]
+    phrase_start = max(sentence.rfind(c, 0, b.q.start) for c in ",;、:") + 1
+    after = _AFTER_RE.match(sentence[b.q.end:b.q.end + 12])
+    required = sentence[phrase_start:b.q.end + (after.end() if after else 0)]
+    return ("not_met" if failing else "met"), required, question[max(0, q.start - 6):q.end]
+
+
+def _either(results: list[tuple[str, Bound, Quantity]]) -> list[tuple[str, Bound, Quantity]]:
+    """A或B: met when either is met, not met when both fail."""
+    out: list[tuple[str, Bound, Quantity]] = []
+    groups: dict[int, list[tuple[str, Bound, Quantity]]] = {}
+    for r in results:
+        if r[1].either < 0:
+            out.append(r)
+        else:
+            groups.setdefault(r[1].either, []).append(r)
+    for group in groups.values():
+        met = [r for r in group if r[0] == "met"]
+        if met:
+            out.append(met[0])
+        elif all(r[0] == "not_met" for r in group):
+            out.append(group[0])
+        else:
+            out.append(("unknown", group[0][1], group[0][2]))
+    return out
+
+
+def _alternatives(results: list[tuple[str, Bound, Quantity]],
+                  asked: frozenset[str]) -> list[tuple[str, Bound, Quantity]]:
+    """Bounds of one kind in one direction are alternatives for different subjects (单机100万元,
+    成套500万元; 男性60周岁, 女性55周岁): keep those whose words the question shares most."""
+    out: list[tuple[str, Bound, Quantity]] = []
+    groups: dict[tuple[str, bool], list[tuple[str, Bound, Quantity]]] = {}
+    for r in results:
+        groups.setdefault((_family(r[1].q.unit), r[1].comparator.startswith(">")), []).append(r)
+    for group in groups.values():
+        scores = [len(r[1].context & asked) for r in group]
+        tied = [r for r, score in zip(group, scores, strict=True) if score == max(scores)]
+        out.append((_combine([r[0] for r in tied]), tied[0][1], tied[0][2]))
+    return out

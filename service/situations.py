@@ -1,0 +1,279 @@
+"""Qualitative eligibility: a situation the asker states, held against one sentence of a clause.
+
+Rules of the genre of Chinese policy text, each read on every sentence (a failed one decides):
+
+- ``exclusion``: what the sentence rules out (…的,不予奖励; X除外; 除X之外; 不列入; 有下列情形之一的,
+  不得…) against the situation told: in it → ``not_met``, told as absent (没有被列入…) → ``met``;
+  the rest of the sentence is read without those words;
+- ``duplicate``: 不重复/只能享受一项 against 已经拿了…;
+- ``membership``: 纳入/列入…库/名单/计划 against 没进…库 (``not_met``) or 已纳入…计划 (``met``);
+- ``requirement``: 须具有/拥有/取得 X against 没有X (``not_met``) or 有X (``met``);
+- ``commitment`` and ``window`` (``service.windows``): 承诺N年内不迁离 against a stated move;
+  a dated window against the asker's dates of the same event;
+- ``threshold``: any numeric bound (``service.bounds``);
+- only when none of these decides, ``category``/``condition``: who or what situation a sentence
+  grants something to (凡…, 适用于, 是指, 可以…, 享受…) against 我们是X or the situation told.
+
+The situation is the question without its asking phrases (``question.circumstances.situation``);
+the asker's words are read as official ones (``service.terms``). A sentence no rule decides is
+``unknown``. The figures of ``corpus.facts`` conditions are checked
+by ``service.eligibility``; this module reads the sentence itself, for what facts do not type.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from corpus.clean import to_match
+from question.circumstances import situation
+from service import windows
+from service.bounds import check_bounds
+from service.terms import official, shared, weight
+
+Status = Literal["met", "not_met", "unknown"]
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    status: Status
+    rule: str = ""  # exclusion | duplicate | membership | requirement | commitment | window |
+    # threshold | category | condition
+    required: str = ""  # the clause's words that decide it
+    stated: str = ""  # the asker's words it was held against
+
+
+UNKNOWN = TextCheck("unknown")
+_SENTENCE = re.compile(r"[^。;；!！?？\n]+")
+_PHRASE = re.compile(r"[^,，、:：]+")
+
+# ------------------------------------------------------------------ no second award
+_ONCE = re.compile(r"不(?:得|再|予)?重复|只能享受(?:一|1)(?:次|项)|限享受(?:一|1)次|就高|不(?:可|得|予)?叠加|"
+                   r"(?:不|不得|不能)同时享受")
+_HAD = re.compile(r"(?:已经|已|之前|去年|今年|前年|曾|曾经)[^,;。]{0,6}?(?:获得|享受|申请到|申报过|获批)"
+                  r"(?P<what>[^,;。]{0,20})")
+
+
+def _duplicate(sentence: str, told: str) -> TextCheck | None:
+    """同一企业同一年度只能享受一项市级奖励, 已获得…支持的不得重复申报 against 已经拿了…奖励."""
+    m = _ONCE.search(sentence)
+    if not m:
+        return None
+    had = _HAD.search(official(told))
+    if not had:
+        return None
+    return TextCheck("not_met", "duplicate", sentence, had.group(0))
+
+
+# ------------------------------------------------------------------ exclusion
+_CUE = re.compile(r"(?:一律|均|则|将)?(?:不予|不得(?!低于|少于|超过|高于|迟于|晚于|早于)|不再|不能|不可|不列入|"
+                  r"不纳入|不属于|不享受|不给予|不支持|不受理|不适用|不在[^,;。]{0,8}范围|取消|撤销[^,;。]{0,4}资格|"
+                  r"追回|收回|退还|暂停|无权|禁止)")
+_EXCEPT = re.compile(r"(?:^|[,(])(?P<x>[^,(;。]{2,40}?)除外|除(?P<y>[^,;。]{2,40}?)(?:之外|以外)|"
+                     r"(?:不包括|不含)(?P<z>[\u4e00-\u9fff][^,;。)]{1,30})")
+_CONDITIONAL = re.compile(r"(?:的|者|的企业|的单位|的项目|的人员|的个人)$")
+_LIST_OF_EXCLUSIONS = re.compile(r"(?:下列|以下|如下)[^,;。:]{0,8}?(?:之一)?的?[,:]?[^,;。:]{0,6}?" + _CUE.pattern)
+
+
+_CLAUSE_PART = re.compile(r"[^,，:：]+")
+
+
+def _excluded(sentence: str) -> str | None:
+    """What the sentence rules out, in its own words (None when it rules nothing out): X of
+    X除外 / 除X之外 / 不包括X; else, at the sentence's last cue (…的企业,三年内不得再次申报), the
+    words before it in its phrase, or the conditional phrase before that (…的,), or the words
+    after it (不得将职称、论文作为限制性条件)."""
+    if m := _EXCEPT.search(sentence):
+        return m.group("x") or m.group("y") or m.group("z")
+    cues = list(_CUE.finditer(sentence))
+    if not cues:
+        return None
+    cue = cues[-1]
+    phrases = list(_CLAUSE_PART.finditer(sentence))
+    here = next(i for i, p in enumerate(phrases) if p.start() <= cue.start() < p.end())
+    head = sentence[phrases[here].start():cue.start()]
+    if weight(shared(head, head)) >= 2:
+        return head
+    if here > 0 and _CONDITIONAL.search(phrases[here - 1].group(0)):
+        return phrases[here - 1].group(0) + head
+    tail = sentence[cue.end():phrases[here].end()]
+    return tail if weight(shared(tail, tail)) >= 2 else None
+
+
+_NEGATOR = re.compile(r"(?:没|未|不|无|非|没有|从未|并未|从没)[^,;。]{0,4}$")
+
+
+def _negated(told: str, words: set[str]) -> bool:
+    said = official(told)
+    hits = [i for t in words for i in [said.find(t)] if i >= 0]
+    negated = [i for i in hits if _NEGATOR.search(said[max(0, i - 6):i])]
+    return bool(hits) and len(negated) * 2 > len(hits)
+
+
+def _exclusion(sentence: str, told: str, question: str, listed: bool) -> tuple[TextCheck | None, str]:
+    """(the verdict of what the sentence rules out, those words); (None, "") when it rules
+    nothing out, (None, words) when the situation does not touch them."""
+    excluded = sentence if listed else _excluded(sentence)
+    if not excluded:
+        return None, ""
+    common = shared(excluded, told)
+    if weight(common) < 1.5:
+        return None, excluded
+    stated = _span(told, common)
+    if _negated(told, common):
+        return TextCheck("met", "exclusion", excluded, stated), excluded
+    inside, _, _ = check_bounds(excluded, question)  # 执行期满未逾5年 against 3年前刑满
+    if inside == "not_met":
+        return TextCheck("met", "exclusion", excluded, stated), excluded
+    return TextCheck("not_met", "exclusion", excluded, stated), excluded
+
+
+def _span(told: str, words: set[str]) -> str:
+    """The phrase of the asker's words that holds most of ``words``."""
+    said = official(told)
+    phrases = [p.group(0) for p in _PHRASE.finditer(said)] or [said]
+    return max(phrases, key=lambda p: sum(t in p for t in words))
+
+
+# ------------------------------------------------------------------ membership, requirement
+_LISTS = r"库|名单|名录|目录|计划|清单|培育对象"
+_MEMBER = re.compile(rf"(?:纳入|列入|进入|入选|录入|入围)(?P<list>[^,;。]{{0,24}}?(?:{_LISTS}))")
+_NOT_MEMBER = re.compile(rf"(?:没|未|还没|没有|不在|尚未|并未)[^,;。]{{0,4}}?(?:纳入|进|入|在|列入)"
+                         rf"[^,;。]{{0,12}}?(?P<list>{_LISTS})")
+_IS_MEMBER = re.compile(rf"(?:纳入|入了|进了|列入|入选|入库)[^,;。]{{0,12}}?(?P<list>{_LISTS})")
+
+
+def _membership(sentence: str, told: str) -> TextCheck | None:
+    m = _MEMBER.search(sentence)
+    if not m or re.search(r"(?:未|不|没有|被)$", sentence[max(0, m.start() - 2):m.start()]):
+        return None
+    said = official(told)
+    kind = re.search(_LISTS, m.group("list"))
+    for pattern, status in ((_NOT_MEMBER, "not_met"), (_IS_MEMBER, "met")):
+        for s in pattern.finditer(said):
+            if kind and s.group("list") == kind.group(0):
+                return TextCheck(status, "membership", m.group(0), s.group(0))  # type: ignore[arg-type]
+    return None
+
+
+_NEEDS = re.compile(r"(?:须|应|必须|需|需要|要)?(?:具有|具备|拥有|取得|持有)(?P<x>[^,;。]{2,30})")
+_LACKS = re.compile(r"(?:没有|没|无|未取得|不具备|缺少|缺)(?P<y>[^,;。]{2,12})")
+_HAS = re.compile(r"(?:有|拥有|取得了|已取得|具备|持有)(?P<y>[^,;。]{2,12})")
+
+
+def _requirement(sentence: str, told: str) -> TextCheck | None:
+    need = _NEEDS.search(sentence)
+    if not need:
+        return None
+    said = official(told)
+    for pattern, status, least in ((_LACKS, "not_met", 1.0), (_HAS, "met", 2.0)):
+        for m in pattern.finditer(said):
+            if weight(shared(need.group("x"), m.group("y"))) >= least:
+                return TextCheck(status, "requirement", need.group(0), m.group(0))  # type: ignore[arg-type]
+    return None
+
+
+# ------------------------------------------------------------------ who and what a sentence grants
+_GRANTS = re.compile(r"凡|适用于|对象为|对象是|对象包括|包括|是指|所称|参照(?:执行|实施|适用)|可以|可|享受|"
+                     r"给予|予以|支持|不受影响|不影响|视为|认定为|属于")
+_IDENTITY = re.compile(r"(?:我|我们|本人|公司|企业|单位)(?:是|为|属于|作为)(?:一名|一个|一家|家|个|名)?"
+                       r"(?P<id>[^,;。]{2,16})|作为(?P<as>[^,;。]{2,12})")
+
+
+def _polarity(text: str, words: set[str]) -> list[bool]:
+    out = []
+    for t in words:
+        i = text.find(t)
+        if i >= 0:
+            out.append(bool(_NEGATOR.search(text[max(0, i - 6):i])))
+    return out
+
+
+def _granted(sentence: str, told: str, listed: bool = False) -> TextCheck | None:
+    """The asker is who (or in the situation that) a sentence grants something to: 凡…退役军人…,
+    对设立后未开展经营活动或者无债权债务的市场主体,可以按照简易程序办理注销 (with the same
+    polarity: 没开展业务, 没有债权债务)."""
+    if not listed and not _GRANTS.search(sentence):
+        return None
+    said = official(told)
+    for m in _IDENTITY.finditer(said):
+        who = m.group("id") or m.group("as")
+        if weight(shared(sentence, who)) >= 2:
+            return TextCheck("met", "category", sentence, m.group(0))
+    common = shared(sentence, told)
+    if weight(common) < 2.5:
+        return None
+    theirs, ours = _polarity(sentence, common), _polarity(said, common)
+    differ = sum(a != b for a, b in zip(theirs, ours, strict=False))
+    status: Status = "not_met" if differ * 2 > len(common) else "met"
+    return TextCheck(status, "condition", sentence, _span(told, common))
+
+
+_DEFINED = re.compile(r"(?:^|[,:])(?:其中,)?(?:本办法|本条例|本规定|本细则|本政策|本通知)?(?:所称的?)?"
+                      r"(?P<x>[\u4e00-\u9fff]{2,12}?),?(?:是指|系指|指)")
+
+
+def _defines(sentence: str) -> str | None:
+    m = _DEFINED.search(sentence)
+    return m.group("x") if m else None
+
+
+# ------------------------------------------------------------------ the rules together
+def check_text(sentence: str, question: str, *, listed: bool = False,
+               included: bool = False) -> TextCheck:
+    """One clause sentence against a question (both matching form). ``listed``: the sentence is
+    an item of a list the clause rules out (有下列情形之一的,不得…); ``included``: an item of a
+    list it grants or defines (包括下列情形, 符合下列条件)."""
+    told = situation(question)
+    excluded_check, excluded = _exclusion(sentence, told, question, listed)
+    # the rest of the sentence, without what it rules out (its numbers are not requirements)
+    rest = sentence.replace(excluded, "，") if excluded else sentence
+    found = [excluded_check, _duplicate(sentence, told), _membership(rest, told),
+             _requirement(rest, told)]
+    for rule, result in (("commitment", windows.commitment(rest, told)),
+                         ("window", windows.window(rest, question)),
+                         ("threshold", check_bounds(rest, question) if rest.strip("，") else None)):
+        if result is not None and result[0] != "unknown":
+            found.append(TextCheck(result[0], rule, result[1], result[2]))  # type: ignore[arg-type]
+    decided = [f for f in found if f is not None and f.status != "unknown"]
+    if not decided and rest.strip("，"):
+        granted = _granted(rest, told, included)
+        decided = [granted] if granted else []
+    failing = [f for f in decided if f.status == "not_met"]
+    return failing[0] if failing else decided[0] if decided else UNKNOWN
+
+
+_LIST_OF_INCLUSIONS = re.compile(r"(?:包括|符合|具备|属于|具有)(?:(?:下列|以下|如下)[^,;。:]{0,6}(?:情形|情况|"
+                                 r"条件|资产|对象|人员|企业|项目)|:)")
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零\d]+条")
+# A sentence that widens who a definition covers (超过35周岁不满45周岁的…参照适用本条例).
+_EXTENDS = re.compile(r"参照(?:适用|执行|实施)|同样适用|也(?:可以|可)|亦可|视同")
+
+
+def check_clause(clause_text: str, question: str) -> list[TextCheck]:
+    """Every sentence of a clause that a rule decides, in order. A sentence that widens a
+    definition and is met overrides the numeric bounds of the clause the asker fails."""
+    text, asked = to_match(clause_text), to_match(question)
+    excluding = bool(_LIST_OF_EXCLUSIONS.search(text))
+    including = bool(_LIST_OF_INCLUSIONS.search(text))
+    sentences = [_ARTICLE.sub("", m.group(0).strip()) for m in _SENTENCE.finditer(text)]
+    # A clause that defines several terms (港澳青年创业团队是指…; 港澳青年企业是指…): when the
+    # question names some of them, the definitions of the others do not judge it.
+    defined = {x for x in map(_defines, sentences) if x}
+    named = {x for x in defined if x in asked or x in official(asked)}
+    out: list[tuple[TextCheck, bool]] = []
+    for sentence in sentences:
+        if len(sentence) < 4 or (named and (_defines(sentence) or "") in defined - named):
+            continue
+        header = _LIST_OF_EXCLUSIONS.search(sentence) or _LIST_OF_INCLUSIONS.search(sentence)
+        item = bool(re.match(r"\(?[一二三四五六七八九十\d]+[)、.]", sentence)) and not header
+        found = check_text(sentence, asked, listed=excluding and item,
+                           included=including and item and not excluding)
+        if found.status != "unknown":
+            # widened to whom: the asker must be among them (从事…新能源…领域 against 做新能源电池)
+            widens = bool(_EXTENDS.search(sentence)) and weight(shared(sentence, situation(asked))) >= 1.5
+            out.append((found, widens))
+    if any(found.status == "met" and widens for found, widens in out):
+        return [f for f, _ in out if not (f.status == "not_met" and f.rule == "threshold")]
+    return [f for f, _ in out]

@@ -1,0 +1,152 @@
+"""The asker's circumstances read from a question (figures, place, titles) and whether the
+question asks for a verdict on them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from corpus.clean import to_match
+from corpus.facts import Circumstances
+from question.circumstances import asks_eligibility, parse_circumstances, situation
+from question.numbers import cn_number, dates, format_money, money, percents, periods
+
+
+def parse(text: str, **kwargs: date) -> Circumstances:
+    return parse_circumstances(to_match(text), **kwargs)
+
+
+@pytest.mark.parametrize(("numeral", "value"), [
+    ("三", 3), ("十五", 15), ("两千", 2000), ("三千万", 30_000_000), ("一千二百万", 12_000_000),
+    ("一亿五千万", 150_000_000), ("二〇二四", 2024), ("十万", 100_000),
+])
+def test_chinese_numerals(numeral: str, value: float) -> None:
+    assert cn_number(numeral) == value
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    ("营收8000万", 80_000_000), ("营收1.2个亿", 120_000_000), ("三千万", 30_000_000),
+    ("两千多万", 20_000_000), ("2千多万", 20_000_000), ("40万元", 400_000), ("3亿元", 300_000_000),
+    ("一个亿", 100_000_000), ("1,500万", 15_000_000), ("2000元", 2000), ("十万元", 100_000),
+])
+def test_money_in_the_asker_s_words(text: str, yuan: float) -> None:
+    assert [q.value for q in money(text)] == [yuan]
+
+
+@pytest.mark.parametrize("text", ["千万不要错过", "2024年", "15个岗位", "第3条"])
+def test_numbers_that_are_not_money(text: str) -> None:
+    assert money(text) == []
+
+
+@pytest.mark.parametrize(("text", "share"), [
+    ("5%左右", 5), ("百分之五", 5), ("5个点", 5), ("两成", 20), ("一半", 50),
+])
+def test_shares(text: str, share: float) -> None:
+    assert [q.value for q in percents(text)] == [share]
+
+
+def test_periods_and_ages() -> None:
+    found = periods("成立两年半，注册快8个月，今年47岁，2019年6月")
+    assert [(round(q.value, 2), q.unit) for q in found] == [(2.5, "年"), (0.67, "年"), (47, "岁")]
+
+
+def test_dates_as_the_days_they_may_mean() -> None:
+    spans = dates("2024年9月底签的合同，10月中旬开的发票")
+    assert [(d.lo.isoformat(), d.hi.isoformat()) for d in spans] == [
+        ("2024-09-21", "2024-09-30"), ("2024-10-11", "2024-10-20")]
+
+
+@pytest.mark.parametrize(("yuan", "written"), [
+    (500_000, "50万元"), (120_000_000, "1.2亿元"), (15_000_000, "1500万元"), (2000, "2000元"),
+    (100_000_000, "1亿元"), (125_000, "12.5万元"),
+])
+def test_money_written_back_as_documents_write_it(yuan: float, written: str) -> None:
+    assert format_money(yuan) == written
+
+
+def test_revenue_and_rd_share_from_the_issue_s_question() -> None:
+    c = parse("我们去年营收8000万，近两年研发费用占营收5%左右，够不够小巨人的研发比例要求？")
+    assert c.revenue == 80_000_000
+    assert c.rd_share == 5
+    assert c.rd_expense is None  # 占营收5% is a share, not a sum
+    assert c.titles == ()  # 小巨人 is what they ask about, not a title they hold
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("公司成立两年半，员工120人", {"age_years": 2.5, "staff": 120}),
+    ("去年贷款利息付了40万", {"interest_paid": 400_000}),
+    ("付了40万利息", {"interest_paid": 400_000}),
+    ("注册在龙岩新罗区", {"place": "龙岩新罗区"}),
+    ("营收1.2个亿", {"revenue": 120_000_000}),
+    ("三千万的营收", {"revenue": 30_000_000}),
+    ("技改投入3000万，研发投入500万", {"investment": 30_000_000, "rd_expense": 5_000_000}),
+    ("我们公司一共25个人，去年走了4个", {"staff": 25}),
+    ("公司100名员工，想送25个人去参加培训", {"staff": 100}),
+    ("我们在甘井子成立4年，去年营收1500万", {"place": "甘井子", "age_years": 4, "revenue": 15_000_000}),
+    ("我们做批发生意，员工150人，去年营收3亿元", {"industry": "批发", "staff": 150,
+                                             "revenue": 300_000_000}),
+    ("我们是在天河注册的科技公司", {"place": "天河"}),
+])
+def test_figures_stated_colloquially(text: str, expected: dict[str, object]) -> None:
+    c = parse(text)
+    for field, value in expected.items():
+        assert getattr(c, field) == value, field
+
+
+def test_a_hire_count_is_not_the_headcount() -> None:
+    assert parse("我们公司在上海成立刚满一年，吸纳了8个人就业").staff is None
+
+
+def test_titles_held_with_their_level() -> None:
+    assert parse("我们是国家高新技术企业、专精特新").titles == ("高新技术企业", "专精特新中小企业")
+    assert parse("我们在福州，新认定国家级小巨人，还有配套吗？").titles == ("国家级专精特新小巨人企业",)
+    assert parse("我们是太原的民营企业，刚认定了省级专精特新").titles == ("省级专精特新中小企业",)
+
+
+@pytest.mark.parametrize("text", ["我们不是高企，能申请吗？", "我们想申报高企，够吗？",
+                                  "我们是高企，能申报专精特新吗？"])
+def test_titles_denied_or_asked_about_are_not_held(text: str) -> None:
+    assert "专精特新中小企业" not in parse(text).titles
+    assert ("高新技术企业" in parse(text).titles) is text.startswith("我们是高企")
+
+
+def test_a_founding_year_needs_today() -> None:
+    assert parse("公司成立于2021年").age_years is None
+    assert parse("公司成立于2021年", today=date(2025, 6, 1)).age_years == 4
+
+
+def test_nothing_stated_is_empty() -> None:
+    assert parse("高新技术企业认定的申报材料有哪些？").empty()
+
+
+@pytest.mark.parametrize("question", [
+    "我们去年营收8000万，近两年研发费用占营收5%左右，够不够小巨人的研发比例要求？",
+    "公司成立两年半，员工120人，能不能申请？",
+    "我们跟服务商是2024年9月底签的合同，能算进数字化改造补助吗？",
+    "拿了上市奖励，三年后想把注册地迁到郑州，有没有问题？",
+    "我们没进什么企业库，符合吗？",
+    "我今年47岁，能拿吗？",
+    "我们是律师事务所，可以吗？",
+    "我是退役军人，还能享受税收优惠吗？",
+    "我们的设备技术更新换代很快，能缩短折旧年限吗？",
+])
+def test_asks_for_a_verdict(question: str) -> None:
+    assert asks_eligibility(to_match(question))
+
+
+@pytest.mark.parametrize("question", [
+    "高新技术企业认定的申报材料有哪些？",
+    "这个办法现在还有效吗？",
+    "稳岗返还由哪个部门负责？",
+    "滨州对企业增加研发投入有没有奖补政策？",  # no situation of the asker's own
+    "我们是小微企业，稳岗返还能返多少？",  # asks an amount, not whether
+])
+def test_does_not_ask_for_a_verdict(question: str) -> None:
+    assert not asks_eligibility(to_match(question))
+
+
+def test_situation_drops_the_asking_phrase() -> None:
+    q = to_match("我们是做房地产开发的，能申请这个企业上市奖励吗？")
+    assert situation(q) == "我们是做房地产开发的"
+    assert situation(to_match("能申请吗？")) == to_match("能申请吗？")
