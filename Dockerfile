@@ -12,10 +12,11 @@ RUN useradd --create-home --uid 10001 policyqa
 WORKDIR /app
 
 COPY pyproject.toml README.md ./
+COPY policyqa policyqa
 COPY corpus corpus
+COPY question question
 COPY index index
 COPY service service
-COPY eval eval
 COPY prompts prompts
 # CPU torch from the PyTorch CPU index, then the project with the sentence-transformers extra.
 # Editable, so that the default corpus (corpus/raw) and prompts/ resolve under /app.

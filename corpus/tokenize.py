@@ -65,25 +65,31 @@ def _tokenize(text: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in words if _WORD.search(w) and w not in stop and w.strip())
 
 
+_SUFFIXES = frozenset({"省", "市", "县", "区", "州", "镇", "乡", "自治区", "自治州", "地区", "新区"})
 _PLACE_SUFFIX = re.compile(r"(?<=..)(?:省|市|自治区|区|县)$")
 
 
 def places(text: str) -> list[str]:
     """Place names (jieba's ``ns`` tag) in matching-form text, without a trailing 省/市/区/县 so
     that 滨州市 in a title and 滨州 in a question meet."""
-    return list(_places(text))
+    return [name for name, _ in tagged_places(text)]
 
 
 @lru_cache(maxsize=10_000)
-def _places(text: str) -> tuple[str, ...]:
+def tagged_places(text: str) -> tuple[tuple[str, bool], ...]:
+    """(place name without its suffix, whether the text wrote the suffix) for each word jieba
+    tags ``ns``. jieba's tag is a guess (it tags 东西 ``ns``): callers that must not mistake a
+    word for a place check the name (question.places)."""
     import jieba.posseg
 
     with _lock:
         words = list(jieba.posseg.cut(text, HMM=False))  # the dictionary knows place names; HMM costs 2 ms
-    found: list[str] = []
-    for w in words:
+    found: list[tuple[str, bool]] = []
+    for n, w in enumerate(words):
         if w.flag == "ns" and len(w.word) >= 2:
             name = _PLACE_SUFFIX.sub("", w.word)
-            if name not in found:
-                found.append(name)
+            # the suffix may be a word of its own (柳河 | 县)
+            suffixed = name != w.word or (n + 1 < len(words) and words[n + 1].word in _SUFFIXES)
+            if name not in (seen[0] for seen in found):
+                found.append((name, suffixed))
     return tuple(found)

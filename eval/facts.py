@@ -58,6 +58,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -198,8 +199,8 @@ def as_dict(fact: Any) -> dict[str, Any]:
     """A predicted fact as a ``fact_to_json``-shaped dict."""
     if isinstance(fact, dict):
         return dict(fact)
-    if dataclasses.is_dataclass(fact) and hasattr(fact, "type"):
-        return fact_to_json(fact)
+    if dataclasses.is_dataclass(fact) and not isinstance(fact, type) and hasattr(fact, "type"):
+        return fact_to_json(fact)  # type: ignore[arg-type]
     raise TypeError(f"not a fact: {fact!r}")
 
 
@@ -278,6 +279,10 @@ def _affinity(gold: dict[str, Any], pred: dict[str, Any]) -> int:
     return score
 
 
+def _negated(prefer: Callable[[int, int], int], i: int, j: int) -> int:
+    return -prefer(i, j)
+
+
 def max_matching(n_gold: int, n_pred: int, ok: Callable[[int, int], bool],
                  prefer: Callable[[int, int], int] | None = None) -> list[tuple[int, int]]:
     """Maximum bipartite matching (augmenting paths); pairs of (gold index, predicted index).
@@ -286,7 +291,7 @@ def max_matching(n_gold: int, n_pred: int, ok: Callable[[int, int], bool],
     chosen among equally large matchings, never how many."""
     edges = [[j for j in range(n_pred) if ok(i, j)] for i in range(n_gold)]
     if prefer is not None:
-        edges = [sorted(row, key=lambda j, i=i: -prefer(i, j)) for i, row in enumerate(edges)]
+        edges = [sorted(row, key=partial(_negated, prefer, i)) for i, row in enumerate(edges)]
     owner: list[int | None] = [None] * n_pred
 
     def augment(i: int, seen: set[int]) -> bool:

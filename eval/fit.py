@@ -27,15 +27,18 @@ FOLDS = 5
 C = 1.0  # inverse L2 strength: mild, the features are few and standardised
 
 
-def open_searcher(gold_set: GoldSet, embedder_spec: str = "e5-small") -> Any:
-    """The index of a gold set, built on first use."""
+def open_searcher(gold_set: GoldSet, embedder_spec: str = "e5-small", refresh: bool = False) -> Any:
+    """The index of a gold set, built on first use; ``refresh`` rebuilds it from the corpus as
+    the code reads it now."""
     from index.build import build_index
     from index.embed import load_embedder
     from index.search import Searcher, load_index
     from index.store import current_path
 
     embedder = load_embedder(embedder_spec)
-    if current_path(gold_set.index) is None:
+    if current_path(gold_set.index) is None or refresh:
+        # incremental: unchanged passages reuse their vectors, so a refresh costs the ingest
+        # (and what the code now reads from the documents: clauses, facts, metadata)
         build_index(gold_set.corpus, gold_set.index, embedder, embedder_spec)
     return Searcher(load_index(gold_set.index, embedder.name), embedder)
 

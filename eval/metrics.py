@@ -57,8 +57,22 @@ def citation_precision(cited: Sequence[Retrieved], evidence: Sequence[tuple[str,
     return good / len(cited)
 
 
+_CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千]+")
+
+
+def _digits(found: re.Match[str]) -> str:
+    from corpus.quantities import cn_number
+
+    value = cn_number(found.group())
+    return found.group() if value is None else f"{value:g}"
+
+
 def fact_key(text: str) -> str:
+    """A fact as the gold README compares it: t2s, NFKC, Chinese numerals read as digits on
+    both sides (三年 = 3年, 一亿元 = 1亿元, 百分之五十 = 50%), only letters, digits, . and %."""
     folded = to_simplified(unicodedata.normalize("NFKC", text))
+    folded = re.sub(r"百分之([零〇一二两三四五六七八九十百]+|[\d.]+)", r"\1%", folded)
+    folded = _CN_NUMERAL.sub(_digits, folded)
     return re.sub(r"[^0-9A-Za-z\u3400-\u9fff.%]", "", folded)
 
 

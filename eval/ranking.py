@@ -10,7 +10,7 @@ records, so what is fitted is exactly what is scored.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +78,9 @@ def record(searcher: object, question: GoldQuestion, query: str) -> RankRecord:
                      docs=frozenset(e.doc for e in question.evidence))
     rec.rankings["product"] = [index.by_id[h.clause.clause_id] for h in product.hits]
     rec.top_scores["product"] = max((h.score for h in product.hits), default=0.0)
+    # The plain baselines read the question's own words (no expansion from the genre's
+    # vocabulary, which is the product's): dense only, BM25 only, and RRF of the two.
+    plain_pool, candidates, _ = searcher.explain(replace(parsed, expansion=()))  # type: ignore[attr-defined]
     by_cos = sorted(candidates, key=lambda c: -c.cosine)
     rec.rankings["dense"] = [c.row for c in by_cos if c.dense_rank is not None][:10]
     rec.top_scores["dense"] = by_cos[0].cosine if by_cos else 0.0
@@ -86,7 +89,7 @@ def record(searcher: object, question: GoldQuestion, query: str) -> RankRecord:
     rec.top_scores["bm25"] = by_bm25[0].bm25 if by_bm25 else 0.0
     fused = rank.plain_rrf(candidates)
     order = np.argsort(-fused, kind="stable")
-    rec.rankings["rrf60"] = [pool[i] for i in order[:10]]
+    rec.rankings["rrf60"] = [plain_pool[i] for i in order[:10]]
     rec.top_scores["rrf60"] = float(fused[order[0]]) if len(order) else 0.0
     evidence = [(e.doc, e.quote) for e in question.evidence]
     keys = [Retrieved(index.clauses[i].source_file, to_key(index.clauses[i].text)) for i in pool]

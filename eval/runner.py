@@ -31,7 +31,8 @@ from eval.metrics import (
 
 # Headline metrics and their direction: +1 higher is better, -1 lower is better.
 HEADLINE = {"recall@5": 1, "mrr@10": 1, "mrr_full@10": 1, "citation_precision": 1, "refusal_rate": 1,
-            "false_refusal_rate": -1, "office_accuracy": 1, "fact_accuracy": 1}
+            "false_refusal_rate": -1, "office_accuracy": 1, "fact_accuracy": 1,
+            "verdict_accuracy": 1}
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Row:
     citation_precision: float | None
     office_ok: bool | None
     facts_ok: bool | None
+    verdict_ok: bool | None  # the answer's eligibility verdict (meets_stated also takes eligible)
     latency_ms: float
     top_dense: float | None  # best dense similarity among the retrieved clauses
     answer: str
@@ -80,10 +82,15 @@ def score(question: GoldQuestion, outcome: Outcome) -> Row:
     precision = citation_precision(cited, evidence) if question.answerable and not refused else None
     office_ok = contains_all(answer["answer"], question.offices) if question.offices else None
     facts_ok = contains_all(answer["answer"], question.facts, key=fact_key) if question.facts else None
+    verdict_ok = None
+    if question.verdict:
+        given = (answer.get("eligibility") or {}).get("verdict")
+        verdict_ok = given == question.verdict or (question.verdict == "meets_stated"
+                                                   and given == "eligible")
     return Row(
         id=question.id, type=question.type, question=question.question,
         answerable=question.answerable, refused=refused, rank=rank, first_rank=first_rank,
-        citation_precision=precision, office_ok=office_ok, facts_ok=facts_ok,
+        citation_precision=precision, office_ok=office_ok, facts_ok=facts_ok, verdict_ok=verdict_ok,
         latency_ms=outcome.latency_ms, answer=answer["answer"],
         top_dense=max((c["dense"] for c in outcome.ranking if c.get("dense") is not None), default=None),
         cited=[c["clause_id"] for c in answer["citations"]],
@@ -98,6 +105,7 @@ def aggregate(rows: list[Row]) -> dict[str, float]:
     precisions = [r.citation_precision for r in answerable if r.citation_precision is not None]
     offices = [r.office_ok for r in rows if r.office_ok is not None]
     facts = [r.facts_ok for r in rows if r.facts_ok is not None]
+    verdicts = [r.verdict_ok for r in rows if r.verdict_ok is not None]
     latencies = [r.latency_ms for r in rows]
     return {
         "questions": len(rows),
@@ -109,6 +117,7 @@ def aggregate(rows: list[Row]) -> dict[str, float]:
         "false_refusal_rate": mean([1.0 if r.refused else 0.0 for r in answerable]),
         "office_accuracy": mean([1.0 if ok else 0.0 for ok in offices]) if offices else 1.0,
         "fact_accuracy": mean([1.0 if ok else 0.0 for ok in facts]) if facts else 1.0,
+        "verdict_accuracy": mean([1.0 if ok else 0.0 for ok in verdicts]) if verdicts else 1.0,
         "latency_p50_ms": percentile(latencies, 0.5), "latency_p95_ms": percentile(latencies, 0.95),
         **separation([r.top_dense for r in answerable], [r.top_dense for r in unanswerable]),
     }
@@ -150,7 +159,8 @@ def run(questions: list[GoldQuestion], ask: Asker, context: dict[str, Any] | Non
 
 def failures(report: Report) -> list[Row]:
     return [r for r in report.rows if (r.answerable and (r.refused or not r.rank or r.rank > 5
-                                                         or r.office_ok is False or r.facts_ok is False))
+                                                         or r.office_ok is False or r.facts_ok is False
+                                                         or r.verdict_ok is False))
             or (not r.answerable and not r.refused)]
 
 
@@ -191,7 +201,7 @@ def write_html(report: Report, path: Path) -> None:
                 f"{value:.2f}")
 
     metric_names = ["recall@5", "mrr@10", "mrr_full@10", "citation_precision", "refusal_rate", "office_accuracy",
-                    "fact_accuracy"]
+                    "fact_accuracy", "verdict_accuracy"]
     rows = "".join(
         f"<tr><td>{html.escape(t)}</td>" + "".join(f"<td>{bar(m[n])}</td>" for n in metric_names) + "</tr>"
         for t, m in [("overall", report.metrics), *report.by_type.items()])

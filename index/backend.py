@@ -23,9 +23,10 @@ class Filters:
     doc_ids: tuple[str, ...] = ()
     offices: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    in_force: bool = False  # only documents in force today (resolved to doc_ids by the searcher)
 
     def empty(self) -> bool:
-        return not (self.doc_ids or self.offices or self.kinds)
+        return not (self.doc_ids or self.offices or self.kinds or self.in_force)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import numpy as np
 
 from corpus.clean import to_match
 from corpus.models import Clause
+from corpus.records import status_now
 from index import bm25, dense, rank, store
 from index.backend import Backend, Candidates, FaissBackend, Filters
 from index.embed import Embedder
@@ -34,6 +36,7 @@ from question.query import Query
 # every document would put clauses without the asked term above ones that have it.
 COMPARE_DECAY = 0.6
 CANDIDATES = 50
+NO_DOCUMENT = "\u0000"  # a document id no document has: a filter that nothing passes
 # Cosine range of e5-small between clearly off-topic (lo: weather, films ≈ 0.79–0.84) and
 # typical on-topic questions (hi: the dev answerables' median ≈ 0.92), measured on the dev set
 # with passages in the title｜headings｜text form; with min_confidence 0.35 the cut is at cosine
@@ -166,6 +169,17 @@ def diversify(ranked: list[int], scores: dict[int, float], doc_of: Mapping[int, 
     return chosen
 
 
+def in_force_only(index: LoadedIndex, filters: Filters, today: date) -> Filters:
+    """``filters`` with its in-force condition spelled out as the documents in force on
+    ``today`` (each document's status recomputed from its dates: a manifest outlives its day),
+    within the documents it already names (by id or by source file)."""
+    documents = index.manifest.get("documents", [])
+    named = set(filters.doc_ids)
+    live = tuple(d["doc_id"] for d in documents if status_now(d, today) == "in_force"
+                 and (not named or d["doc_id"] in named or d.get("source_file") in named))
+    return replace(filters, doc_ids=live or (NO_DOCUMENT,), in_force=False)
+
+
 def calibrate(similarity: float, embedder_name: str) -> float:
     lo, hi = CALIBRATION.get(embedder_name, DEFAULT_CALIBRATION)
     return float(np.clip((similarity - lo) / (hi - lo), 0.0, 1.0))
@@ -219,6 +233,8 @@ class Searcher:
 
         if query.scope and not filters.doc_ids:
             filters = replace(filters, doc_ids=query.scope)  # about that document alone
+        if filters.in_force:
+            filters = in_force_only(idx, filters, date.today())
         allowed = _allowed_clauses(idx, filters)
         if allowed is not None and len(allowed) == 0:
             return SearchResult([], 0.0, idx.generation, timing)
@@ -296,7 +312,8 @@ class Searcher:
                     allowed: np.ndarray | None) -> Candidates:
         """The backend's candidates without the clauses that answer nothing (主送 lines)."""
         searchable = self.index.searchable
-        found = self.index.backend.candidates(vector, query.tokens, filters, allowed, CANDIDATES)
+        found = self.index.backend.candidates(vector, query.search_tokens, filters, allowed,
+                                              CANDIDATES)
         bm25_rank = [i for i in found.bm25_rank if searchable[i]]
         return Candidates(bm25_rank, {i: found.lexical[i] for i in bm25_rank},
                           {i: s for i, s in found.dense.items() if searchable[i]})

@@ -390,8 +390,14 @@ def serve(index: IndexOpt = None,
 
 
 def _register_judge() -> None:
-    """``eval`` and ``bench`` (the judge sits above the service; only this root sees both)."""
-    from policyqa import judge
+    """``eval`` and ``bench`` (the judge sits above the service; only this root sees both).
+    An image without the eval package (the production one) has no judge commands."""
+    try:
+        from policyqa import judge
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] == "eval":
+            return
+        raise
 
     app.command("eval")(judge.eval_command)
     app.command("bench")(judge.bench_command)

@@ -110,7 +110,7 @@ def eval_command(
 
     names = ["questions", "recall@1", "recall@3", "recall@5", "mrr@10", "mrr_full@10", "citation_precision",
              "refusal_rate", "false_refusal_rate", "office_accuracy", "fact_accuracy",
-             "latency_p50_ms", "latency_p95_ms"]
+             "verdict_accuracy", "latency_p50_ms", "latency_p95_ms"]
     table = Table("type", *names)
     for label, metrics in [("overall", report.metrics), *report.by_type.items()]:
         table.add_row(label, *(f"{metrics[n]:.0f}" if n == "questions" else f"{metrics[n]:.3f}"
@@ -124,7 +124,7 @@ def eval_command(
     for row in runner.failures(report):
         console.print(f"[yellow]FAIL[/yellow] {row.id} ({row.type}) {row.question}\n"
                       f"     rank={row.rank} refused={row.refused} office_ok={row.office_ok} "
-                      f"facts_ok={row.facts_ok}\n     answer: {row.answer[:120]!r}\n"
+                      f"facts_ok={row.facts_ok} verdict_ok={row.verdict_ok}\n     answer: {row.answer[:120]!r}\n"
                       f"     retrieved: {', '.join(row.retrieved[:3])}")
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
@@ -161,7 +161,7 @@ def _eval_all(json_out: Path | None, baseline: Path | None, tolerance: float) ->
     regressed: list[str] = []
     for gold_set in all_sets():
         if gold_set.index not in engines:
-            open_searcher(gold_set)  # builds the index on first use
+            open_searcher(gold_set, refresh=True)  # built anew (incrementally) from the corpus
             engines[gold_set.index] = _in_process_engine(gold_set.index)
         ask, context, documents, engine = engines[gold_set.index]
         try:
@@ -182,7 +182,7 @@ def _eval_all(json_out: Path | None, baseline: Path | None, tolerance: float) ->
                       f"R@5 {m['recall@5']:.3f} MRR@10 {m['mrr@10']:.3f} citation precision "
                       f"{m['citation_precision']:.3f} refusal {m['refusal_rate']:.3f} false refusal "
                       f"{m['false_refusal_rate']:.3f} office {m['office_accuracy']:.3f} facts "
-                      f"{m['fact_accuracy']:.3f}")
+                      f"{m['fact_accuracy']:.3f} verdicts {m['verdict_accuracy']:.3f}")
         table = Table("ranking", "R@1", "R@5", "MRR@10", "top-score AUC")
         for name, row in ranking.items():
             table.add_row(name, *(f"{row[k]:.3f}" for k in ("recall@1", "recall@5", "mrr@10")),
@@ -201,6 +201,12 @@ def _eval_all(json_out: Path | None, baseline: Path | None, tolerance: float) ->
             console.print(f"\ndocuments of {index_dir.name} vs dev2-meta ({docs['documents']}): "
                           f"title {docs['title_accuracy']:.3f}, 文号 {docs['doc_number_accuracy']:.3f}, "
                           f"status {docs['status_accuracy']:.3f}; misses: {', '.join(docs['misses']) or 'none'}")
+    from eval import facts as fact_eval
+
+    # the fact extractor against the blind labelled clauses (eval/gold/facts.jsonl)
+    extraction = fact_eval.score(shared_root=SHARED)
+    out["facts"] = {key: extraction[key] for key in ("overall", "per_type", "by_folder", "errors")}
+    console.print("\nfacts extracted vs eval/gold/facts.jsonl:\n" + fact_eval.format_table(extraction))
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(out, ensure_ascii=False, indent=1), "utf-8")

@@ -51,6 +51,11 @@ class Catalogue:
         return cls(doc_keys, {k: frozenset(v) for k, v in by_number.items()}, title_cores,
                    doc_places)
 
+    @property
+    def places(self) -> frozenset[str]:
+        """Every place the documents' titles and issuers name."""
+        return frozenset(p for found in self.doc_places.values() for p in found)
+
     def refs(self, q_match: str) -> DocumentRefs:
         """Documents a question names by 文号 or by title (in 《》, or from 关于… on, unquoted)."""
         found: set[str] = set()

@@ -61,9 +61,30 @@ def classify(question_match: str) -> str:
     return "general"
 
 
+# What makes a phrase a question (多少, 几, 哪, 什么, 吗 …), and where a phrase ends.
+_INTERROGATIVE = re.compile(r"多少|多久|多长|多大|多高|几|哪|什么|何|怎|如何|吗|呢|是否|有没有|有无|[？?]")
+_PHRASE_END = re.compile(r"[，,。；;！!？?\n]")
+_PARTICLES = "的了呢吗呀啊吧是"
+ASK_REACH = 5  # characters after a detail word within which the question must ask about it
+
+
+def _is_asked(question_match: str, found: re.Match[str]) -> bool:
+    """Whether the question asks about the detail word it contains ("有效期多长", "联系电话？")
+    or the word only names something else ("无固定期限劳动合同需要满足什么条件": the ask is 条件)."""
+    if _INTERROGATIVE.search(found.group()):
+        return True
+    rest = _PHRASE_END.split(question_match[found.end():], maxsplit=1)[0]
+    if len(rest.strip(_PARTICLES)) <= 2:  # the phrase ends on it: "请提供联系电话"
+        return True
+    ask = _INTERROGATIVE.search(rest)
+    return ask is not None and ask.start() < ASK_REACH
+
+
 def asked_detail(question_match: str) -> Detail | None:
+    """The specific detail the question asks for: a detail word the question asks about, not
+    one inside the name of something else."""
     for pattern, detail in _DETAILS:
-        if pattern.search(question_match):
+        if any(_is_asked(question_match, found) for found in pattern.finditer(question_match)):
             return detail
     return None
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from corpus.clean import to_match, to_simplified
 from corpus.facts import Circumstances
-from corpus.tokenize import places, tokenize
+from corpus.tokenize import tokenize
 from question.catalogue import EMPTY, Catalogue
+from question.circumstances import asks_eligibility, parse_circumstances
+from question.expansion import expansions
 from question.intent import Detail, asked_detail, classify
+from question.places import asked_places
 
 # A question that compares documents ("滨州和山东分别…", "国家层面和滨州各…").
 _COMPARISON = re.compile(r"分别|各是|各自|各有|各为|几个文件|哪些文件|各个文件|各文件|对比|比较|异同|区别|不同之处")
@@ -23,6 +27,10 @@ _COMPARISON = re.compile(r"分别|各是|各自|各有|各为|几个文件|哪�
 _ABOUT_DOCUMENT = re.compile(r"哪个单位发|哪个部门发|谁发的|谁印发|发文单位|发文机关|印发单位|发布单位|"
                             r"什么时候(?:发|印发|发布|出台)|哪天(?:发|印发|发布)|发布时间|印发时间|成文日期|"
                             r"文号是|文号多少|什么文号|标题是|叫什么名字|全称")
+# Whether a document is in force, or since / until when ("还有效吗", "什么时候开始施行", "执行到哪天").
+_VALIDITY = re.compile(r"(?:还|是否|是不是)有效|有效吗|失效|废止|作废|过期了|还能用吗|还适用吗|还在执行|"
+                       r"什么时候(?:开始)?(?:施行|实施|执行|生效)|(?:施行|实施|执行|生效)(?:日期|时间)|"
+                       r"有效期(?:多久|多长|几年|到|是)|执行(?:到|至)(?:哪|什么时候)|(?:执行|有效)期限")
 _FOLLOWUP = re.compile(r"^(那|那么|这|它|该|其|此|上述|还有|另外|再)|呢[？?]?$|这项|这个|该项|它的|其中")
 
 
@@ -42,7 +50,15 @@ class Query:
     comparison: bool = False  # asks to compare documents
     about_document: bool = False  # asks what a document is (issuer, 文号, date, title)
     traditional: bool = False  # the asker writes traditional characters
-    circumstances: Circumstances = field(default_factory=Circumstances)
+    circumstances: Circumstances = field(default_factory=Circumstances)  # what the asker states
+    asks_eligibility: bool = False  # states a situation and asks whether it qualifies
+    asks_validity: bool = False  # asks whether a document is in force, or since / until when
+    expansion: tuple[str, ...] = ()  # the genre's words for what it asks (question.expansion)
+
+    @property
+    def search_tokens(self) -> tuple[str, ...]:
+        """What BM25 reads: the question's words and the genre's words for them."""
+        return self.tokens + self.expansion
 
     @property
     def compared(self) -> tuple[str, ...]:
@@ -63,23 +79,29 @@ def is_traditional(text: str) -> bool:
     return bool(cjk) and to_simplified(cjk) != cjk
 
 
-def parse(text: str, catalogue: Catalogue = EMPTY, own: str | None = None) -> Query:
-    """``text`` as retrieval reads it; ``own`` the asker's own turn when it differs (chat)."""
+def parse(text: str, catalogue: Catalogue = EMPTY, own: str | None = None,
+          today: date | None = None) -> Query:
+    """``text`` as retrieval reads it; ``own`` the asker's own turn when it differs (chat);
+    ``today`` dates what the asker says in years (成立于2021年)."""
     own = own or text
     match, own_match = to_match(text), to_match(own)
     intent = classify(own_match)
     if intent == "general":
         intent = classify(match)
     refs = catalogue.refs(match)
-    found_places = tuple(places(match))
+    found_places = asked_places(match, catalogue.places)
+    tokens = tuple(tokenize(match))
     return Query(
-        text=text, match=match, tokens=tuple(tokenize(match)), own=own, own_match=own_match,
+        text=text, match=match, tokens=tokens, expansion=expansions(match, tokens), own=own, own_match=own_match,
         intent=intent, detail=asked_detail(match), places=found_places,
         documents=refs.documents, unknown_numbers=refs.unknown_numbers,
         named=catalogue.named_by_place(found_places) | refs.documents,
         comparison=bool(_COMPARISON.search(match)),
         about_document=bool(_ABOUT_DOCUMENT.search(match)),
         traditional=is_traditional(own),
+        circumstances=parse_circumstances(own_match, today),
+        asks_eligibility=asks_eligibility(own_match),
+        asks_validity=bool(_VALIDITY.search(own_match)),
     )
 
 

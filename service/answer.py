@@ -13,24 +13,31 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from corpus.clean import to_match
+from corpus.facts import Office
 from corpus.injection import instruction_sentences, is_flagged
 from corpus.models import Clause
+from corpus.records import status_now
 from corpus.tokenize import tokenize
 from index.search import Filters, Hit
 from question.intent import Detail, sentence_has_detail
 from question.query import Query
-from service import citations
+from service import citations, facts_answer
 from service.citations import is_list
+from service.eligibility import Eligibility, verdict_sentence
 
 if TYPE_CHECKING:
     from service.engine import Generation
     from service.settings import Settings
 
 NOT_FOUND = "在已收录的文件中没有找到能回答这个问题的规定。"
+PERIOD = Detail("period", "期限")
+# A validity question that asks how long, or until when (not since when).
+_ASKS_END = re.compile(r"有效期|多久|多长|几年|到期|到哪|到什么时候|截止|执行到|执行至|哪年|失效")
 _SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 # The formulas that hand over to the body ("现将有关事项通知如下", "特制定本方案") answer nothing.
 # Only a sentence that ends with one is a formula ("特制定本意见，政策期限为2016年至2018年" is not).
@@ -46,6 +53,7 @@ class Draft:
     answerable: bool
     cited: list[Hit]
     warnings: list[str]
+    eligibility: Eligibility | None = None
 
 
 @dataclass(frozen=True)
@@ -62,12 +70,13 @@ class Answer:
     generation: str
     warnings: list[str] = field(default_factory=list)
     timing_ms: dict[str, float] = field(default_factory=dict)
+    eligibility: Eligibility | None = None
 
     @property
     def offices(self) -> list[str]:
         if not self.answerable:
             return []
-        return list(dict.fromkeys(o for h in self.cited for o in h.clause.offices))
+        return list(dict.fromkeys(o for h in self.cited for o in office_names(h)))
 
 
 @lru_cache(maxsize=1)
@@ -115,12 +124,28 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
             score += 6
         elif intent == "support_measure" and re.search(r"支持|补贴|奖励|给予|扶持", s):
             score += 4
+        elif intent == "responsible_office" and any(name in s for name in office_names(hit)):
+            score += 6  # the sentence that names who does it
         if len(s) < 14:
             score -= 3
         scored.append((score, -i, s))
     top = sorted(scored, reverse=True)[:limit]
     chosen = {s for score, _, s in top if score > 0} or {top[0][2]}
     return [s for s in found if s in chosen]
+
+
+def office_names(hit: Hit, roles: bool = False) -> list[str]:
+    """The offices a clause names: its 责任单位 and the offices its facts read (由X受理, X牵头),
+    with the role when it is not plain responsibility (市发改委（牵头）)."""
+    found = list(hit.clause.offices)
+    for fact in hit.clause.facts:
+        if isinstance(fact, Office) and fact.name not in found:
+            found.append(fact.name)
+    if not roles:
+        return found
+    role = {f.name: f.role for f in hit.clause.facts if isinstance(f, Office)}
+    return [f"{name}（{role[name]}）" if role.get(name, "责任") not in ("责任",) else name
+            for name in found]
 
 
 def _list_lines(clause: Clause) -> list[str]:
@@ -155,6 +180,26 @@ def unknown_places(query: Query, corpus_text: str) -> list[str]:
 
 
 
+# A support the question names by its kind (安家补贴, 临港津贴): the two characters before the
+# support word say which one. A generic pair (多少补贴, 相关奖励) names none.
+_NAMED_SUPPORT = re.compile(r"([\u4e00-\u9fff]{2})(补贴|补助|津贴|奖励|资助|奖补|奖金|贴息)")
+_GENERIC_PAIRS = frozenset({"相关", "有关", "申请", "享受", "给予", "获得", "发放", "一次", "最高",
+                            "具体", "政策", "企业", "人才", "项目", "资金", "专项", "财政"})
+# characters of asking and of grammar, never of a support's name (怎么奖励, 多少补贴, 能拿奖励)
+_FUNCTION_CHARS = set("多少么怎如何哪什些的个能可给发拿要有是否吗呢还再也都")
+
+
+def unstated_support(query: Query, corpus_text: str) -> str | None:
+    """A support the question names that no indexed text mentions (安家补贴 where the
+    documents never say 安家): the documents cannot state its amount."""
+    for found in _NAMED_SUPPORT.finditer(query.match):
+        pair = found.group(1)
+        if pair in _GENERIC_PAIRS or set(pair) & _FUNCTION_CHARS or pair in corpus_text:
+            continue
+        return found.group(0)
+    return None
+
+
 def _document_line(generation: Generation, doc_id: str) -> str | None:
     doc = next((d for d in generation.index.manifest.get("documents", [])
                 if d["doc_id"] == doc_id), None)
@@ -172,14 +217,17 @@ def _document_line(generation: Generation, doc_id: str) -> str | None:
 
 
 def compose(query: Query, hits: list[Hit], confidence: float, generation: Generation,
-            min_confidence: float) -> Draft:
-    """The answer to ``query`` from ``hits`` (best first) of one pinned ``generation``."""
+            min_confidence: float, today: date | None = None) -> Draft:
+    """The answer to ``query`` from ``hits`` (best first) of one pinned ``generation``, with
+    documents' status judged as of ``today``."""
+    today = today or date.today()
     q_match = query.match
     if query.unknown_numbers and not query.documents:  # only a 文号 no indexed document has
         return Draft(f"已收录的文件中没有文号为{'、'.join(query.unknown_numbers)}的文件。", False, [],
                      ["unknown_document_number"])
-    if len(query.documents) == 1 and query.about_document:
-        doc_id = next(iter(query.documents))
+    if query.about_document and (len(query.documents) == 1 or (not query.documents and hits)):
+        # the document it names, or the one the question's words find
+        doc_id = next(iter(query.documents)) if query.documents else hits[0].clause.doc_id
         line = _document_line(generation, doc_id)
         first = next((h for h in hits if h.clause.doc_id == doc_id), None)
         if line and first is not None:
@@ -189,12 +237,32 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     if places := unknown_places(query, generation.corpus_text):
         return Draft(f"已收录的文件不涉及{'、'.join(places)}，没有找到能回答这个问题的规定。", False,
                      [], ["unknown_place"])
+    if named := unstated_support(query, generation.corpus_text):
+        return Draft(f"已收录的文件没有关于{named}的规定。", False, [], ["unstated_support"])
     intent, detail = query.intent, query.detail
     q_tokens = set(query.tokens)
     index = generation.index
-    cited = citations.choose(query, hits, index)
+    records = {d["doc_id"]: d for d in index.manifest.get("documents", [])}
+    lapsed = frozenset(doc for doc, record in records.items()
+                       if status_now(record, today) in ("expired", "repealed", "draft"))
+    cited = citations.choose(query, hits, index, lapsed)
+    if query.asks_validity and not query.asks_eligibility:
+        doc = next(iter(query.documents)) if len(query.documents) == 1 else cited[0].clause.doc_id
+        if doc in records and (found := facts_answer.validity_line(records[doc], hits, today)):
+            line, stating = found
+            if _ASKS_END.search(query.own_match) and not records[doc].get("date_expires"):
+                # asked how long or until when; the document states only its start
+                return Draft(f"{line.removesuffix('[1]。')}，但未规定有效期或截止时间[1]。", False,
+                             [stating], ["asked_detail_missing"])
+            # and the sentence that states the period, as the document words it
+            said = [s for s in _quotable(stating.clause) if sentence_has_detail(s, PERIOD, q_match)]
+            shown = [line] + [f"{said[0].rstrip('。；;')}[1]。"] if said else [line]
+            return Draft("\n".join(shown), True, [stating], [])
+    eligibility = None
+    if query.asks_eligibility:
+        eligibility, cited = facts_answer.decide(query, cited, hits)
 
-    if detail is not None:
+    if detail is not None and eligibility is None:
         has = [h for h in cited if any(sentence_has_detail(s, detail, q_match)
                                        for s in _quotable(h.clause))]
         if not has:
@@ -213,10 +281,9 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     cited = [h for h in cited if _quotable(h.clause)] or cited[:1]  # nothing to quote, nothing to cite
     lines: list[str] = []
     if intent == "responsible_office":
-        offices = [o for h in cited for o in h.clause.offices]
-        offices = list(dict.fromkeys(offices))
+        offices = list(dict.fromkeys(o for h in cited for o in office_names(h, roles=True)))
         if offices:
-            marks = "".join(f"[{i + 1}]" for i, h in enumerate(cited) if h.clause.offices)
+            marks = "".join(f"[{i + 1}]" for i, h in enumerate(cited) if office_names(h))
             lines.append(f"责任单位：{'、'.join(offices)}{marks}。")
     if intent in ("eligibility", "process") and len(cited) > 1 and cited[0].clause.heading_path[:-1] \
             and not is_list(cited[0].clause) \
@@ -233,8 +300,16 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
                                  limit=2 if len(cited) <= 2 else 1)
         for sentence in chosen:
             lines.append(f"{sentence.rstrip('。；;')}[{i}]。")
+    if eligibility is not None:
+        lines.insert(0, verdict_sentence(eligibility, facts_answer.citation_numbers(cited)))
+    elif intent == "support_measure" or (detail is not None and detail.name in ("amount", "rate")):
+        if line := facts_answer.support_line(query, cited):
+            lines.insert(0, line)
+    note = facts_answer.status_note(records.get(cited[0].clause.doc_id), today)
+    if note and lines:  # said in the first sentence, not after it
+        lines[0] = f"{lines[0].rstrip('。')}（{note}）。"
     answer = "\n".join(lines) if lines else NOT_FOUND
-    return Draft(answer, bool(lines), cited, [])
+    return Draft(answer, bool(lines), cited, [], eligibility)
 
 
 def respond(generation: Generation, settings: Settings, query: Query, top_k: int | None = None,
@@ -266,4 +341,4 @@ def respond(generation: Generation, settings: Settings, query: Query, top_k: int
         text=in_script(text, query.traditional), answerable=draft.answerable, query=query,
         cited=draft.cited, related=[h for h in result.hits if h.clause.clause_id not in cited_ids][:5],
         confidence=result.confidence, mode=mode, generation=generation.id, warnings=warnings,
-        timing_ms=timing)
+        timing_ms=timing, eligibility=draft.eligibility)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from corpus.clean import to_match
+from corpus.facts import Office
 from corpus.models import Clause
 from index.search import Hit, LoadedIndex, calibrate
 from question.query import Query
@@ -43,6 +44,10 @@ def siblings(index: LoadedIndex, hit: Hit, hits: list[Hit]) -> list[Hit]:
     return [by_id.get(c.clause_id) or Hit(c, 0.0, hit.dense, 0.0, 99) for c in items]
 
 
+def names_offices(hit: Hit) -> bool:
+    return bool(hit.clause.offices) or any(isinstance(f, Office) for f in hit.clause.facts)
+
+
 class Strength:
     """How strongly a hit matches, comparable between the hits of one question."""
 
@@ -55,21 +60,34 @@ class Strength:
                 + (1 - DENSE_SHARE) * hit.bm25 / self.top_bm25)
 
 
-def choose(query: Query, hits: list[Hit], index: LoadedIndex) -> list[Hit]:
-    """The clauses to cite, best first."""
+def choose(query: Query, hits: list[Hit], index: LoadedIndex,
+           lapsed: frozenset[str] = frozenset()) -> list[Hit]:
+    """The clauses to cite, best first. ``lapsed``: documents no longer (or not yet) in force;
+    when one would lead and a document in force answers nearly as well, that one leads."""
     intent = query.intent
-    ranked = list(hits)
+    # A document's header (title, 文号, date) answers what the document is, nothing it says.
+    ranked = [h for h in hits if query.about_document or "header" not in h.clause.flags] \
+        or list(hits)
     strength = Strength(ranked, index.manifest["embedder"]["name"])
     preferred = None
     if intent == "responsible_office":
         # A clause that names its 责任单位 answers "who" best, unless it is clearly a weaker
         # match than the top one (which may name the office in its text: "办公室设在市发改委").
         bar = CITE_RATIO * strength(ranked[0])
-        preferred = next((h for h in ranked[:3] if h.clause.offices and strength(h) >= bar), None)
+        preferred = next((h for h in ranked[:3] if names_offices(h) and strength(h) >= bar), None)
+        if preferred is None and not names_offices(ranked[0]):
+            # a clause that names no office cannot say who: the best one of the same document
+            # that does, however it scores
+            preferred = next((h for h in ranked[:5] if names_offices(h)
+                              and h.clause.doc_id == ranked[0].clause.doc_id), None)
     elif intent in ("eligibility", "process"):
         preferred = next((h for h in ranked[:3] if is_list(h.clause)), None) or next(
             (h for h in ranked[:3] if len(h.clause.heading_path) > 1
              and LIST_HEADING.search(to_match(h.clause.heading_path[-2]))), None)
+    if preferred is None and ranked[0].clause.doc_id in lapsed:
+        bar = CITE_RATIO * strength(ranked[0])
+        preferred = next((h for h in ranked[:3] if h.clause.doc_id not in lapsed
+                          and strength(h) >= bar), None)
     if preferred is not None and preferred is not ranked[0]:
         ranked.remove(preferred)
         ranked.insert(0, preferred)

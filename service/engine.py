@@ -22,6 +22,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -70,7 +71,7 @@ class Generation:
 
     def parse(self, text: str, own: str | None = None) -> Query:
         """``text`` parsed against this generation's documents (what a question can name)."""
-        return parse(text, self.index.catalogue, own)
+        return parse(text, self.index.catalogue, own, date.today())
 
     @property
     def verified(self) -> bool:

@@ -37,6 +37,7 @@ class FiltersIn(BaseModel):
     offices: list[str] = Field(default_factory=list, max_length=20)
     kinds: list[Literal["policy", "implementation_plan", "draft", "news"]] = Field(
         default_factory=list, max_length=4)
+    in_force: bool = Field(default=False, description="only documents in force today")
 
 
 # The constraints _check_text enforces, stated in the OpenAPI schema (validation stays in
@@ -127,6 +128,22 @@ class Citation(ClauseOut):
         default_factory=list, description="(start, end) offsets in text of the question's terms")
 
 
+class ConditionOut(BaseModel):
+    text: str = Field(description="the condition as the clause states it")
+    clause_id: str
+    status: Literal["met", "not_met", "unknown"]
+    required: str = Field(description="what the clause requires, e.g. 上年度营业收入不低于5000万元")
+    stated: str = Field(description="what the asker stated that bears on it (empty if nothing)")
+
+
+class EligibilityOut(BaseModel):
+    verdict: Literal["not_eligible", "meets_stated", "eligible", "unknown"] = Field(
+        description="not_eligible: a stated circumstance fails a condition; meets_stated: every "
+                    "condition the stated circumstances bear on is met, the rest unknown; "
+                    "eligible: every condition is met; unknown: nothing stated bears on any")
+    conditions: list[ConditionOut]
+
+
 class AskOut(BaseModel):
     answer: str
     answerable: bool
@@ -139,6 +156,9 @@ class AskOut(BaseModel):
     warnings: list[str]
     generation: str
     timing_ms: dict[str, float]
+    eligibility: EligibilityOut | None = Field(
+        default=None, description="when the question states the asker's circumstances and asks "
+                                  "whether they qualify")
 
 
 class ChatOut(AskOut):
@@ -222,7 +242,8 @@ def hit_out(hit: Hit) -> ClauseOut:
 def to_filters(filters: FiltersIn | None) -> Filters:
     if filters is None:
         return Filters()
-    return Filters(tuple(filters.doc_ids), tuple(filters.offices), tuple(filters.kinds))
+    return Filters(tuple(filters.doc_ids), tuple(filters.offices), tuple(filters.kinds),
+                   filters.in_force)
 
 
 def ask_out(answer: Answer) -> AskOut:
@@ -237,4 +258,9 @@ def ask_out(answer: Answer) -> AskOut:
         citations=citations, offices=answer.offices, related=[hit_out(h) for h in answer.related],
         confidence=round(answer.confidence, 4), mode=answer.mode,  # type: ignore[arg-type]
         warnings=list(answer.warnings), generation=answer.generation,
-        timing_ms={k: round(v, 2) for k, v in answer.timing_ms.items()})
+        timing_ms={k: round(v, 2) for k, v in answer.timing_ms.items()},
+        eligibility=None if answer.eligibility is None else EligibilityOut(
+            verdict=answer.eligibility.verdict,
+            conditions=[ConditionOut(text=c.text, clause_id=c.clause_id, status=c.status,
+                                     required=c.required, stated=c.stated)
+                        for c in answer.eligibility.conditions]))

@@ -1,0 +1,121 @@
+"""First sentences read from facts rather than quoted: the eligibility verdict, the support
+with its terms (and the asker's figure), a document's validity, and the status note an answer
+from a document no longer in force carries.
+
+Pure functions of the Query, the hits and the document records; service.answer decides when
+each applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from corpus.clean import to_match
+from corpus.facts import Condition, DateFact, Support
+from corpus.records import status_now
+from index.search import Hit
+from question.query import Query
+from service.amounts import support_sentence
+from service.eligibility import Eligibility, verdict
+
+# How many clauses of the best document beyond those cited may hold a measure's conditions
+# (申报条件 is often a clause of its own, next to the support it governs).
+CONDITION_REACH = 5
+_DATES = ("施行", "有效期", "失效")
+
+
+def decide(query: Query, cited: list[Hit], hits: Sequence[Hit]) -> tuple[Eligibility, list[Hit]]:
+    """The verdict on the asker's circumstances over the cited clauses and the best
+    document's other retrieved clauses; the clauses that decide it are cited first."""
+    doc = cited[0].clause.doc_id
+    pool = list(cited) + [h for h in hits[:CONDITION_REACH]
+                          if h not in cited and h.clause.doc_id == doc]
+    conditions = [(f, h.clause.clause_id) for h in pool for f in h.clause.facts
+                  if isinstance(f, Condition)]
+    result = verdict(conditions, query.circumstances,
+                     clauses=[(h.clause.clause_id, h.clause.text_match) for h in pool],
+                     question=query.own_match)
+    deciding = {r.clause_id for r in result.deciding()}
+    first = [h for h in pool if h.clause.clause_id in deciding]
+    return result, first + [h for h in cited if h not in first]
+
+
+def citation_numbers(cited: Sequence[Hit]) -> dict[str, int]:
+    return {h.clause.clause_id: n for n, h in enumerate(cited, start=1)}
+
+
+def support_line(query: Query, cited: Sequence[Hit]) -> str | None:
+    """The support a cited clause gives, amount, ratio, base and cap together, with the
+    asker's figure computed when they state its base; the support whose words the question
+    shares most."""
+    asked = set(query.tokens)
+    found: list[tuple[int, int, Support]] = []
+    for n, hit in enumerate(cited, start=1):
+        for fact in hit.clause.facts:
+            if isinstance(fact, Support) and (fact.amount is not None or fact.ratio is not None
+                                              or fact.cap is not None or fact.tiers):
+                shared = sum(len(t) for t in asked if t in fact.text)
+                found.append((shared, -n, fact))
+    if not found:
+        return None
+    shared, n, support = max(found, key=lambda item: (item[0], item[1]))
+    if shared == 0 and len(found) > 1:
+        return None  # several measures, none the question names: quoting is more faithful
+    return support_sentence(support, query.circumstances, cite=f"[{-n}]")
+
+
+def _day(iso: str | None) -> str | None:
+    if not iso:
+        return None
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{year}年{month}月{day}日"
+
+
+def _standing(record: Mapping[str, Any], status: str) -> str:
+    if status == "expired":
+        return f"已于{_day(record.get('date_expires'))}失效" if record.get("date_expires") \
+            else "已失效"
+    if status == "repealed":
+        return f"已被《{to_match(record['repealed_by'])}》废止" if record.get("repealed_by") \
+            else "已废止"
+    if status == "draft":
+        return "为征求意见稿，尚未施行"
+    if status == "in_force":
+        return "现行有效"
+    return ""
+
+
+def status_note(record: Mapping[str, Any] | None, today: date) -> str | None:
+    """What an answer from a document not in force must say in its first sentence."""
+    if record is None:
+        return None
+    status = status_now(dict(record), today)
+    if status not in ("expired", "repealed", "draft"):
+        return None
+    return f"注意：《{to_match(record.get('title') or record['doc_id'])}》{_standing(record, status)}"
+
+
+def validity_line(record: Mapping[str, Any], hits: Sequence[Hit], today: date) -> tuple[str, Hit] | None:
+    """「《X》自2023年9月8日起施行，有效期至2026年9月7日，现行有效[1]。」 from the document's
+    dates, citing its clause that states them; None when the documents give no date."""
+    doc = record["doc_id"]
+    effective, expires = _day(record.get("date_effective")), _day(record.get("date_expires"))
+    if not effective and not expires:
+        return None
+    own = [h for h in hits if h.clause.doc_id == doc]
+    if not own:
+        return None
+    stating = next((h for h in own if any(isinstance(f, DateFact) and f.kind in _DATES
+                                          for f in h.clause.facts)), own[0])
+    parts = []
+    if effective:
+        parts.append(f"自{effective}起施行")
+    if expires:
+        parts.append(f"有效期至{expires}" if effective else f"执行至{expires}")
+    standing = _standing(record, status_now(dict(record), today))
+    if standing:
+        parts.append(standing)
+    title = to_match(record.get("title") or doc)
+    return f"《{title}》{'，'.join(parts)}[1]。", stating

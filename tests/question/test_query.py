@@ -1,0 +1,51 @@
+"""The parsed question: places that are places, details the question asks about, the genre's
+words for what it says, and what it asks of a document."""
+
+from __future__ import annotations
+
+from question.catalogue import Catalogue
+from question.expansion import expansions, vocabulary
+from question.intent import asked_detail
+from question.places import asked_places
+from question.query import parse
+
+CATALOGUE = Catalogue.of([
+    {"doc_id": "a", "title": "滨州市人民政府办公室关于加快发展先进制造业集群的实施意见",
+     "doc_number": "滨政办字〔2024〕18号", "issuer": "滨州市人民政府办公室"},
+    {"doc_id": "b", "title": "山东省专精特新中小企业培育办法", "issuer": "山东省工业和信息化厅"},
+    {"doc_id": "c", "title": "龙岩市数字化改造补助实施细则", "issuer": "龙岩市工业和信息化局"}])
+
+
+def test_a_place_is_a_named_division_a_suffixed_name_or_a_documents_place() -> None:
+    assert asked_places("这些东西需要交吗") == ()  # jieba tags 东西 as a place
+    assert asked_places("深圳对集群有什么支持") == ("深圳",)  # a prefecture-level city
+    assert asked_places("柳河县对人才给多少安家补贴") == ("柳河",)  # the suffix is written
+    assert "滨州" in parse("滨州每年推进多少个技术改造项目", CATALOGUE).places
+
+
+def test_a_detail_counts_only_when_the_question_asks_about_it() -> None:
+    assert asked_detail("签订无固定期限劳动合同需要满足什么条件？") is None
+    assert asked_detail("这个政策有效期多长") is not None
+    assert asked_detail("这个政策有效期多长").name == "period"  # type: ignore[union-attr]
+    assert asked_detail("奖励金额上限是多少").name == "amount"  # type: ignore[union-attr]
+    assert asked_detail("请提供联系电话").name == "contact"  # type: ignore[union-attr]
+
+
+def test_colloquial_words_add_the_words_documents_write_for_bm25_only() -> None:
+    query = parse("这事找谁？", CATALOGUE)
+    assert {"责任", "单位", "牵头"} <= set(query.expansion)
+    assert not set(query.expansion) & set(query.tokens)
+    assert query.search_tokens == query.tokens + query.expansion
+    assert expansions("滨州到2027年高新技术企业要达到多少家", ()) == ()
+    assert vocabulary().version
+
+
+def test_the_asker_the_documents_and_the_ask_are_read_once() -> None:
+    query = parse("我们去年营收8000万，研发费用占营收5%，够不够滨政办字〔2024〕18号的要求？", CATALOGUE)
+    assert query.documents == {"a"} and query.scope == ("a",)
+    assert query.asks_eligibility and query.circumstances.revenue == 80_000_000
+    assert query.circumstances.rd_share == 5
+    assert parse("滨政办字〔2024〕18号还有效吗？", CATALOGUE).asks_validity
+    assert not parse("滨州对链主企业有哪些支持？", CATALOGUE).asks_validity
+    compared = parse("滨州和山东对专精特新分别有什么支持？", CATALOGUE)
+    assert compared.comparison and set(compared.compared) == {"a", "b"}
