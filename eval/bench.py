@@ -13,7 +13,9 @@ exists, so every run is uncached). Sections:
   document is added;
 - scale: search latency (BM25 + dense, no query embedding) over synthetic indexes of random unit
   vectors and random token lists, built with the same choices as a real build, and their memory;
-- memory: resident memory of the serving process.
+- memory: resident memory of the serving process;
+- eligibility: ``POST /v1/eligibility``'s work per request over 10,000 synthetic support measures
+  (``eligibility_section``).
 """
 
 from __future__ import annotations
@@ -357,6 +359,38 @@ def scale_section(sizes: Sequence[int], queries: int = 50, dim: int = 384,
     return rows
 
 
+def eligibility_section(measures: int = 10_000, profiles: int = 60, rounds: int = 3) -> dict[str, Any]:
+    """``POST /v1/eligibility``'s work over a synthetic corpus of ``measures`` support measures
+    (eval.synthetic_measures), in process: the body's validation, the profile's parse, every
+    condition checked and the JSON written, per request, after the per-generation catalogue
+    (timed apart, once). Distinct profiles, each asked ``rounds`` times after a warm-up."""
+    from datetime import date
+
+    from eval import synthetic_measures
+    from service.eligibility_api import circumstances_of, report
+    from service.eligibility_schemas import EligibilityIn
+    from service.measures import catalogue_of
+
+    clauses, documents = synthetic_measures.corpus(measures)
+    today = date.today()
+    start = time.perf_counter()
+    catalogue = catalogue_of("synthetic", clauses, documents, today)
+    catalogue_s = time.perf_counter() - start
+    bodies = synthetic_measures.profiles(profiles)
+    sizes: list[int] = []
+
+    def request(body: dict[str, Any]) -> None:
+        parsed = EligibilityIn.model_validate(body)
+        sizes.append(len(report(catalogue, circumstances_of(parsed.profile, today), parsed.filters)))
+
+    for body in bodies[:5]:
+        request(body)  # warm-up
+    ms = [_timed(lambda b=body: request(b)) for _ in range(rounds) for body in bodies]  # type: ignore[misc]
+    return {"measures": len(catalogue.measures), "documents": len(documents),
+            "catalogue_s": round(catalogue_s, 2), "request": _stats(ms),
+            "response_kb_p50": round(percentile(sizes, 0.5) / 1024, 1)}
+
+
 def machine() -> dict[str, Any]:
     import platform
 
@@ -416,4 +450,4 @@ def milvus_scale_section(sizes: Sequence[int], queries: int = 30, dim: int = 384
     return rows_out
 
 
-__all__ = ["ask_section", "build_section", "floor", "interleaved", "throughput_windows", "machine", "milvus_scale_section", "scale_section"]
+__all__ = ["ask_section", "build_section", "eligibility_section", "floor", "interleaved", "throughput_windows", "machine", "milvus_scale_section", "scale_section"]

@@ -6,12 +6,14 @@ its formula when the asker states the base:
 
 「按利息的50%补助、单个企业最高100万元：您的40万元利息最多可补20万元[1]。」
 
-Money is written the way documents write it (50万元, 1.2亿元). Pure functions.
+The same figure as numbers (``figure``) for the eligibility list. Money is written the way
+documents write it (50万元, 1.2亿元). Pure functions.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from corpus.facts import Circumstances, Support, Tier
 from question.numbers import format_money, format_number
@@ -142,3 +144,43 @@ def support_sentence(support: Support, circumstances: Circumstances, cite: str =
         tail = _computed(support, support.ratio, support.cap, circumstances)
     body = f"{head}：{tail}" if tail else head
     return f"{body}{cite}。"
+
+
+# ------------------------------------------------------------------ the figure, as numbers
+@dataclass(frozen=True)
+class Figure:
+    """What the asker's figures give: ``value`` 元, from ``stated`` (their base, 元) at ``ratio``
+    percent, held to ``cap`` (``capped`` when it bit); or the fixed ``value`` of ``tier``."""
+
+    value: float
+    stated: float | None = None
+    ratio: float | None = None
+    cap: float | None = None
+    capped: bool = False
+    tier: str | None = None
+
+
+BASE_FIELDS = tuple(f for f, _ in _BASES)  # every field base_field can name
+
+
+def base_field(support: Support) -> str | None:
+    """The ``Circumstances`` field that states this support's base (its tiers' words when the
+    base is not named), or None."""
+    return _field(support.base or " ".join(t.when for t in support.tiers))
+
+
+def figure(support: Support, circumstances: Circumstances) -> Figure | None:
+    """The figure ``support_sentence`` states, as numbers: a fitting tier's amount, or the
+    stated base × ratio up to the cap; None when the asker's figures give none."""
+    tier = matching_tier(support, circumstances)
+    if tier is not None and tier.amount is not None:
+        return Figure(tier.amount, tier=tier.when)
+    ratio = tier.ratio if tier is not None and tier.ratio is not None else support.ratio
+    cap = tier.cap if tier is not None and tier.cap is not None else support.cap
+    base = _base_value(support, circumstances)
+    if ratio is None or base is None:
+        return None
+    value = base[0] * ratio / 100
+    capped = cap is not None and value > cap
+    return Figure(cap if capped and cap is not None else value, base[0], ratio, cap, capped,
+                  tier.when if tier is not None else None)

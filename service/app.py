@@ -223,7 +223,7 @@ def create_app(settings: Settings) -> FastAPI:
     if settings.metrics_enabled:
         app.add_middleware(metrics.HttpMetrics)  # outermost: counts 413 and 503 too
 
-    from service import openai_compat, web
+    from service import eligibility_api, openai_compat, web
     from service.routes import router
 
     app.include_router(router)
@@ -231,6 +231,7 @@ def create_app(settings: Settings) -> FastAPI:
     from service import uploads
 
     app.include_router(uploads.router)
+    app.include_router(eligibility_api.router)
     app.include_router(web.router)
     if settings.metrics_enabled:
         app.include_router(metrics.router)

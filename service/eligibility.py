@@ -166,13 +166,34 @@ def _titles(stated: tuple[str, ...], values: tuple[str, ...]) -> Status:
     return "unknown"  # the asker may hold titles not stated
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A condition made ready to be checked against many askers (``POST /v1/eligibility``
+    checks every measure of the corpus): what it requires, said once, and the stated figure it
+    reads (``field`` None: nothing stated bears on it)."""
+
+    condition: Condition
+    required: str
+    field: str | None
+    unit: str
+
+
+def prepare(condition: Condition) -> Prepared:
+    name, unit = _FIELDS.get(condition.subject, (None, ""))
+    return Prepared(condition, required_text(condition), name, unit)
+
+
 def check(condition: Condition, circumstances: Circumstances) -> Check:
     """One condition against the stated circumstances: ``met``, ``not_met`` or ``unknown``."""
-    required = required_text(condition)
-    field = _FIELDS.get(condition.subject)
-    if field is None:
+    return check_prepared(prepare(condition), circumstances)
+
+
+def check_prepared(prepared: Prepared, circumstances: Circumstances) -> Check:
+    """``check`` of a prepared condition."""
+    condition, required, name, unit = (prepared.condition, prepared.required, prepared.field,
+                                       prepared.unit)
+    if name is None:
         return Check("unknown", required)
-    name, unit = field
     value = getattr(circumstances, name)
     if value in (None, "", ()):
         return Check("unknown", required)
@@ -202,6 +223,12 @@ def _bands(conds: list[Condition]) -> tuple[str, list[tuple[Condition, list[Cond
         if all(followers and all(f.subject != subject for f in followers) for _, followers in bands):
             return subject, bands
     return None
+
+
+def graded(conditions: Sequence[Condition]) -> bool:
+    """Whether a clause grades its conditions by bands (its rows are then not one per
+    condition): see the module docstring."""
+    return _bands(list(conditions)) is not None
 
 
 def _result(c: Condition, clause_id: str, checked: Check, prefix: str = "") -> ConditionResult:

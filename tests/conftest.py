@@ -47,6 +47,17 @@ def client(settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
+def eligibility_settings(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Settings over a small index of three notices with support measures (the seed corpus has
+    almost none), shared by the API and browser tests of POST /v1/eligibility."""
+    from service.settings import Settings
+    from tests.eligibility_helpers import eligibility_corpus_index
+
+    corpus, index = eligibility_corpus_index(tmp_path_factory.mktemp("eligibility"))
+    return Settings(index_dir=index, corpus_dirs=[corpus])
+
+
+@pytest.fixture(scope="session")
 def corpus_all():  # type: ignore[no-untyped-def]
     from corpus.ingest import ingest_paths
 

@@ -1,0 +1,222 @@
+"""``POST /v1/eligibility``: every support measure of the corpus judged against an enterprise's
+profile, fully met first.
+
+Owns the route and the list's assembly (its models: ``service.eligibility_schemas``). What a measure is and which
+conditions attach to it is ``service.measures`` (worked out once per generation and day); one
+condition against the profile is ``service.eligibility``; the figure is ``service.amounts``.
+A request parses the profile once, checks each condition clause once (a 申报条件 clause shared by
+every measure of its document is checked once, not per measure) and writes the JSON from parts
+encoded when the generation was first asked (10,000 measures: see ``policyqa bench``).
+
+The profile: ``text`` as an asker would write it (「我们去年营收8000万，研发占比5%，注册在临州市」),
+read by ``question.circumstances``; typed fields (money in 元, shares in percent) override what
+the text states. Verdicts as in ``service.eligibility``; a measure without conditions is
+``unknown``. Order: eligible, meets_stated, unknown, not_eligible; within each, documents in
+index order and clauses in document order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict, fields, replace
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from corpus.clean import to_match
+from corpus.facts import Circumstances
+from question.circumstances import parse_circumstances
+from service.amounts import BASE_FIELDS, figure, support_sentence
+from service.deps import ERRORS, EngineDep
+from service.eligibility import (
+    ConditionResult,
+    Status,
+    Verdict,
+    check_prepared,
+    decide,
+    verdict,
+)
+from service.eligibility_schemas import (
+    EligibilityFiltersIn,
+    EligibilityIn,
+    EligibilityOut,
+    ProfileIn,
+)
+from service.engine import Generation
+from service.measures import (
+    ATTACHMENT,
+    Catalogue,
+    ConditionClause,
+    Measure,
+    Source,
+    cached_catalogue,
+    dumps,
+)
+
+router = APIRouter()
+ORDER: tuple[Verdict, ...] = ("eligible", "meets_stated", "unknown", "not_eligible")
+
+# ------------------------------------------------------------------ the work
+def circumstances_of(profile: ProfileIn, today: date) -> Circumstances:
+    """What the profile's text states, then its typed fields over it."""
+    text = profile.text.strip()
+    found = parse_circumstances(to_match(text), today) if text else Circumstances()
+    typed: dict[str, Any] = {name: value for name, value in (
+        ("revenue", profile.revenue), ("rd_expense", profile.rd_expense),
+        ("rd_share", profile.rd_share), ("staff", profile.staff),
+        ("age_years", profile.age_years), ("interest_paid", profile.interest_paid),
+        ("investment", profile.investment)) if value is not None}
+    for name, words in (("place", profile.place), ("industry", profile.industry)):
+        if words and words.strip():
+            typed[name] = to_match(words.strip())
+    titles = tuple(dict.fromkeys(to_match(t.strip()) for t in profile.titles if t.strip()))
+    if titles:
+        typed["titles"] = titles
+    return replace(found, **typed)
+
+
+def _passes(m: Measure, filters: EligibilityFiltersIn) -> bool:
+    if filters.doc_ids and m.doc_id not in filters.doc_ids and m.source_file not in filters.doc_ids:
+        return False
+    if filters.kinds and m.kind not in filters.kinds:
+        return False
+    return not filters.in_force or m.status == "in_force"
+
+
+# A clause's statuses as a bit mask. Every row here is a typed condition's (rule "figure": no
+# question's text rules), so ``decide`` depends only on which statuses occur: it is worked out
+# once for each of the eight sets.
+_BIT: dict[Status, int] = {"met": 1, "not_met": 2, "unknown": 4}
+_VERDICTS: tuple[Verdict, ...] = tuple(
+    decide([ConditionResult("", "", status, "", "") for status, bit in _BIT.items() if mask & bit])
+    for mask in range(8))
+_LEVELS = ("国家级", "省级", "市级", "区级", "县级")
+_SOURCE = "\x00"  # where a row's source goes (JSON text never holds a raw NUL)
+_FIGURE = ',"rule":"figure"'
+
+
+class _Request:
+    """One profile against the catalogue: each condition clause checked once and its rows
+    encoded once (per source). It keeps strings and ints, which the garbage collector does not
+    track, so a request over 10,000 measures leaves no work for a full collection."""
+
+    def __init__(self, circumstances: Circumstances) -> None:
+        self.circumstances = circumstances
+        self.checked: dict[str, tuple[str, int]] = {}
+        self.encoded: dict[Source, dict[str, str]] = {"measure": {}, "parent": {}, "section": {}}
+        self.stated: dict[str, str] = {}
+        held = " ".join(circumstances.titles)
+        self.levelled = any(level in held for level in _LEVELS)  # a tier by level may fit
+        self.bases = frozenset(f for f in BASE_FIELDS if getattr(circumstances, f))
+        self.given = frozenset(f.name for f in fields(circumstances)
+                               if getattr(circumstances, f.name) not in (None, "", ()))
+
+    def _check(self, group: ConditionClause) -> tuple[str, int]:
+        """(the clause's rows encoded, with a mark for their source; its statuses' mask)."""
+        tail = f',"source":"{_SOURCE}"}}'
+        mask = 0
+        if group.graded:
+            pairs = [(c, group.clause_id) for c in group.conditions]
+            found = verdict(pairs, self.circumstances).conditions
+            for r in found:
+                mask |= _BIT[r.status]
+            return ",".join(dumps({"text": r.text, "clause_id": r.clause_id, "status": r.status,
+                                   "required": r.required, "stated": r.stated,
+                                   "rule": r.rule})[:-1] + tail for r in found), mask
+        rows = []
+        for prepared, head, mid, unknown in zip(group.prepared, group.heads, group.mids,
+                                                group.unknowns, strict=True):
+            if prepared.field not in self.given:  # check_prepared would say unknown, nothing stated
+                rows.append(f"{unknown}{_FIGURE}{tail}")
+                mask |= 4
+                continue
+            checked = check_prepared(prepared, self.circumstances)
+            stated = self.stated.get(checked.stated)
+            if stated is None:
+                stated = self.stated[checked.stated] = dumps(checked.stated)
+            rows.append(f"{head}{checked.status}{mid}{stated}{_FIGURE}{tail}")
+            mask |= _BIT[checked.status]
+        return ",".join(rows), mask
+
+    def conditions(self, m: Measure) -> tuple[Verdict, str]:
+        """The measure's verdict and its condition rows, encoded."""
+        mask = 0
+        rows: list[str] = []
+        checked, encoded_as = self.checked, self.encoded
+        for group, source in m.groups:
+            key = group.clause_id
+            found = checked.get(key)
+            if found is None:
+                found = checked[key] = self._check(group)
+            mask |= found[1]
+            encoded = encoded_as[source]
+            text = encoded.get(key)
+            if text is None:
+                text = encoded[key] = found[0].replace(_SOURCE, source)
+            if text:
+                rows.append(text)
+        return _VERDICTS[mask], ",".join(rows)
+
+    def supports(self, m: Measure) -> str:
+        """The measure's supports, with the figure where the profile gives its base."""
+        c = self.circumstances
+        if not (m.bases & self.bases or (m.tiered and self.levelled)):
+            return m.plain_json
+        parts = []
+        for support, encoded in zip(m.supports, m.support_json, strict=True):
+            found = figure(support, c)
+            if found is None:
+                parts.append(encoded[:-1] + ',"figure":null}')
+            else:
+                said = {"value": found.value, "stated": found.stated, "ratio": found.ratio,
+                        "cap": found.cap, "capped": found.capped, "tier": found.tier,
+                        "sentence": support_sentence(support, c)}
+                parts.append(encoded[:-1] + ',"figure":' + dumps(said) + "}")
+        return ",".join(parts)
+
+
+def report(catalogue: Catalogue, circumstances: Circumstances,
+           filters: EligibilityFiltersIn) -> bytes:
+    """The response body: each measure that passes ``filters`` with its verdict, ordered."""
+    request = _Request(circumstances)
+    conditions, supports = request.conditions, request.supports
+    buckets: dict[Verdict, list[str]] = {v: [] for v in ORDER}
+    filtered = bool(filters.doc_ids or filters.kinds or filters.in_force)
+    for m in catalogue.measures:
+        if filtered and not _passes(m, filters):
+            continue
+        decided, rows = conditions(m)
+        buckets[decided].append(f'{m.head_json}{supports(m)}],"verdict":"{decided}",'
+                                f'"conditions":[{rows}]}}')
+    counts = {v: len(buckets[v]) for v in ORDER}
+    stated = {**asdict(circumstances), "titles": list(circumstances.titles)}
+    head = dumps({"generation": catalogue.generation, "as_of": catalogue.as_of,
+                  "attachment": ATTACHMENT, "circumstances": stated,
+                  "total": sum(counts.values()), "counts": counts})
+    measures = ",".join([m for v in ORDER for m in buckets[v]])
+    return b"".join((head[:-1].encode(), b',"measures":[', measures.encode(), b"]}"))
+
+
+def catalogue_for(generation: Generation, today: date) -> Catalogue:
+    index = generation.index
+    return cached_catalogue(generation.id, index.clauses, index.manifest.get("documents", []),
+                            today)
+
+
+def respond(generation: Generation, body: EligibilityIn, today: date) -> bytes:
+    catalogue = catalogue_for(generation, today)
+    return report(catalogue, circumstances_of(body.profile, today), body.filters)
+
+
+@router.post("/v1/eligibility", response_model=EligibilityOut, responses=ERRORS)
+async def eligibility(body: EligibilityIn, engine: EngineDep) -> Response:
+    """Every support measure with its conditions checked against the profile, its support (and
+    the figure when the profile states the base) and its document's status; fully met first."""
+    generation = engine.generation  # one generation for the whole request
+    content = await asyncio.to_thread(respond, generation, body, date.today())
+    return Response(content, media_type="application/json")
+
+
+__all__ = ["ORDER", "circumstances_of", "report", "respond", "router"]
