@@ -22,14 +22,20 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("support_measure", re.compile(r"支持|补贴|奖励|扶持|政策|优惠|资助|补助|奖补|能拿|享受")),
 ]
 
+# (The patterns below read a clause's sentence; the facts of a clause are read too, see
+# service.answer.)
 MONEY = re.compile(r"\d[\d,.]*\s*(?:万元|亿元|千元|元)|[一二三四五六七八九十百千]+(?:万元|亿元)")
 PERCENT = re.compile(r"\d[\d.]*\s*%|百分之|[一二三四五六七八九十]成")
-DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|截止|截至")
+DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|截止|截至|"
+                  r"\d{1,2}月(?:底|末|初|上旬|中旬|下旬)")
 # How long a policy runs: "2016年至2018年", "有效期三年", "暂定三年有效期", "有效期至2025年底", "施行…期限5年".
 PERIOD = re.compile(r"\d{4}年?\s*[至到—–\-~－]\s*\d{4}年|有效期|期限为|期限\d|[至到]\d{4}年|"
-                    r"[\d一二三四五六七八九十两]+年(?:内|期|有效)|[\d一二三四五六七八九十两]+(?:个月|天|个?工作日)")
+                    r"[\d一二三四五六七八九十两]+年(?:内|期|有效)|[\d一二三四五六七八九十两]+(?:个月|天|个?工作日)|"
+                    r"(?:不少于|不超过|不得超过|最长|最多|累计|满)[\d一二三四五六七八九十两]+(?:年|个月|日|天)")
 NUMBER = re.compile(r"\d")
-CONTACT = re.compile(r"\d{3,4}[-—－ ]?\d{7,8}|1[3-9]\d{9}|联系人|[\w.]+@[\w.]+")
+CONTACT = re.compile(r"\d{3,4}[-—－ ]?\d{7,8}|1[3-9]\d{9}|联系人|[\w.]+@[\w.]+|"
+                     r"(?:电话|热线|咨询|传真)[^。]{0,8}?\d{5,8}")
+_MATERIALS = re.compile(r"材料|申报文件|批复件|证明|证件|身份证|申请表|复印件|凭证|资料|证书|执照")
 SUPPORT_WORDS = re.compile(r"补贴|奖励|补助|资助|扶持|给予|发放|津贴|奖补|支持|加分|减免|返还")
 
 
@@ -43,10 +49,12 @@ class Detail:
 
 _DETAILS: list[tuple[re.Pattern[str], Detail]] = [
     (re.compile(r"多少钱|金额|几万|多少万|补贴标准|奖励标准|补贴多少|奖励多少|奖多少|补多少|给多少|发多少|资助多少|"
-                r"多少(?:资金|资助|补贴|奖励|奖金|补助)|拿多少|减免标准|最高(?:能|可)?(?:补|奖|给|拿|资助)"),
+                r"多少(?:资金|资助|补贴|奖励|奖金|补助|费用)|拿多少|减免标准|收费标准|收多少|交多少|"
+                r"最高(?:能|可)?(?:补|奖|给|拿|资助)"),
      Detail("amount", "金额")),
     (re.compile(r"税率|比例是多少|百分之几|多少比例|按多少比例|多少个点"), Detail("rate", "比例或税率")),
-    (re.compile(r"有效期|期限|执行期|实施期|施行期|多长时间|多久|期多长|期有多长|哪几年|到哪年"),
+    (re.compile(r"有效期|期限|执行期|实施期|施行期|多长时间|多久|期多长|期有多长|哪几年|到哪年|"
+                r"(?:多少|几)个?(?:工作日|天|日|月|年)"),
      Detail("period", "期限")),
     (re.compile(r"截止|哪天|什么时候|何时|几月几日|日期|时间节点"), Detail("date", "日期或期限")),
     (re.compile(r"哪些材料|什么材料|要交什么|准备什么|提交什么|需要.*材料"), Detail("materials", "材料清单")),
@@ -110,5 +118,5 @@ def sentence_has_detail(sentence: str, detail: Detail, question_match: str) -> b
     if detail.name == "contact":
         return bool(CONTACT.search(sentence))
     if detail.name == "materials":
-        return "材料" in sentence or "申报文件" in sentence or "批复件" in sentence
+        return bool(_MATERIALS.search(sentence))
     return bool(NUMBER.search(sentence))

@@ -18,13 +18,14 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from corpus.clean import to_match
-from corpus.facts import Office
+from corpus.facts import Contact, DateFact, Material, Office, Support
 from corpus.injection import instruction_sentences, is_flagged
 from corpus.models import Clause
 from corpus.records import status_now
 from corpus.tokenize import tokenize
 from index.search import Filters, Hit
 from question.intent import Detail, sentence_has_detail
+from question.places import covered
 from question.query import Query
 from service import citations, facts_answer
 from service.citations import is_list
@@ -134,6 +135,26 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
     return [s for s in found if s in chosen]
 
 
+# The facts that state each kind of detail a question asks for.
+_DETAIL_FACTS = {
+    "amount": lambda f: isinstance(f, Support) and (f.amount is not None or f.cap is not None
+                                                    or bool(f.tiers)),
+    "rate": lambda f: isinstance(f, Support) and f.ratio is not None,
+    "date": lambda f: isinstance(f, DateFact) and f.value is not None,
+    "period": lambda f: isinstance(f, DateFact) and (f.end is not None or f.years is not None),
+    "contact": lambda f: isinstance(f, Contact),
+    "materials": lambda f: isinstance(f, Material),
+}
+
+
+def states_detail(hit: Hit, detail: Detail, q_match: str) -> bool:
+    """Whether a clause states the asked detail: a fact of its kind, or a sentence that does."""
+    has_fact = _DETAIL_FACTS.get(detail.name)
+    if has_fact is not None and any(has_fact(f) for f in hit.clause.facts):
+        return True
+    return any(sentence_has_detail(s, detail, q_match) for s in _quotable(hit.clause))
+
+
 def office_names(hit: Hit, roles: bool = False) -> list[str]:
     """The offices a clause names: its 责任单位 and the offices its facts read (由X受理, X牵头),
     with the role when it is not plain responsibility (市发改委（牵头）)."""
@@ -173,9 +194,13 @@ def _topic(q_match: str, hit: Hit) -> str:
 
 
 def unknown_places(query: Query, corpus_text: str) -> list[str]:
-    """Place names in the question that no indexed document mentions (深圳 when only 滨州 and
-    山东 are indexed): a question about another jurisdiction is not answered by these documents."""
-    return [name for name in query.places if name not in corpus_text]
+    """The places of a question none of whose places the indexed texts mention, by name, short
+    name or province (深圳 when only 滨州 and 山东 are indexed): a question about another
+    jurisdiction is not answered by these documents. One covered place is enough (拿了新乡的
+    奖励，想迁到郑州 is about 新乡)."""
+    if any(covered(name, corpus_text) for name in query.places):
+        return []
+    return list(query.places)
 
 
 
@@ -222,7 +247,9 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     documents' status judged as of ``today``."""
     today = today or date.today()
     q_match = query.match
-    if query.unknown_numbers and not query.documents:  # only a 文号 no indexed document has
+    if query.unknown_numbers and not query.documents and not any(
+            number in generation.corpus_text for number in query.unknown_numbers):
+        # only a 文号 that no indexed document has, nor mentions (a text that repeals it does)
         return Draft(f"已收录的文件中没有文号为{'、'.join(query.unknown_numbers)}的文件。", False, [],
                      ["unknown_document_number"])
     if query.about_document and (len(query.documents) == 1 or (not query.documents and hits)):
@@ -248,14 +275,17 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     cited = citations.choose(query, hits, index, lapsed)
     if query.asks_validity and not query.asks_eligibility:
         doc = next(iter(query.documents)) if len(query.documents) == 1 else cited[0].clause.doc_id
-        if doc in records and (found := facts_answer.validity_line(records[doc], hits, today)):
+        if doc in records and (found := facts_answer.validity_line(records[doc], hits, index.clauses,
+                                                                   today)):
             line, stating = found
             if _ASKS_END.search(query.own_match) and not records[doc].get("date_expires"):
                 # asked how long or until when; the document states only its start
                 return Draft(f"{line.removesuffix('[1]。')}，但未规定有效期或截止时间[1]。", False,
                              [stating], ["asked_detail_missing"])
             # and the sentence that states the period, as the document words it
-            said = [s for s in _quotable(stating.clause) if sentence_has_detail(s, PERIOD, q_match)]
+            quotable = _quotable(stating.clause)
+            said = [s for s in quotable if facts_answer.states_validity(s)] \
+                or [s for s in quotable if sentence_has_detail(s, PERIOD, q_match)]
             shown = [line] + [f"{said[0].rstrip('。；;')}[1]。"] if said else [line]
             return Draft("\n".join(shown), True, [stating], [])
     eligibility = None
@@ -263,13 +293,12 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
         eligibility, cited = facts_answer.decide(query, cited, hits)
 
     if detail is not None and eligibility is None:
-        has = [h for h in cited if any(sentence_has_detail(s, detail, q_match)
-                                       for s in _quotable(h.clause))]
+        has = [h for h in cited if states_detail(h, detail, q_match)]
         if not has:
             # another clause of the same document may state it (一、申报条件 … 五、联系方式);
             # another document's would answer a question about a different policy
             extra = [h for h in hits[:5] if h not in cited and h.clause.doc_id == cited[0].clause.doc_id
-                     and any(sentence_has_detail(s, detail, q_match) for s in _quotable(h.clause))]
+                     and states_detail(h, detail, q_match)]
             strength = citations.Strength(hits, index.manifest["embedder"]["name"])
             if extra and strength(extra[0]) >= citations.CITE_RATIO * strength(cited[0]):
                 cited = [extra[0]]

@@ -8,12 +8,14 @@ each applies.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from corpus.clean import to_match
 from corpus.facts import Condition, DateFact, Support
+from corpus.models import Clause
 from corpus.records import status_now
 from index.search import Hit
 from question.query import Query
@@ -24,6 +26,8 @@ from service.eligibility import Eligibility, verdict
 # (申报条件 is often a clause of its own, next to the support it governs).
 CONDITION_REACH = 5
 _DATES = ("施行", "有效期", "失效")
+# Words of a clause that states a document's validity (自…起施行, 有效期, 执行至, 政策期限为…).
+_VALIDITY_WORDS = re.compile(r"起施行|起实施|起执行|有效期|执行至|执行期限|政策期限|实施期限|同时废止|失效")
 
 
 def decide(query: Query, cited: list[Hit], hits: Sequence[Hit]) -> tuple[Eligibility, list[Hit]]:
@@ -97,18 +101,31 @@ def status_note(record: Mapping[str, Any] | None, today: date) -> str | None:
     return f"注意：《{to_match(record.get('title') or record['doc_id'])}》{_standing(record, status)}"
 
 
-def validity_line(record: Mapping[str, Any], hits: Sequence[Hit], today: date) -> tuple[str, Hit] | None:
+def states_validity(sentence: str) -> bool:
+    return bool(_VALIDITY_WORDS.search(sentence))
+
+
+def _states_dates(clause: Clause) -> bool:
+    return any(isinstance(f, DateFact) and f.kind in _DATES for f in clause.facts) \
+        or bool(_VALIDITY_WORDS.search(clause.text_match))
+
+
+def validity_line(record: Mapping[str, Any], hits: Sequence[Hit], clauses: Sequence[Clause],
+                  today: date) -> tuple[str, Hit] | None:
     """「《X》自2023年9月8日起施行，有效期至2026年9月7日，现行有效[1]。」 from the document's
-    dates, citing its clause that states them; None when the documents give no date."""
+    dates, citing its clause that states them (a retrieved one first, else any of the
+    document's ``clauses``); None when the documents give no date."""
     doc = record["doc_id"]
     effective, expires = _day(record.get("date_effective")), _day(record.get("date_expires"))
     if not effective and not expires:
         return None
     own = [h for h in hits if h.clause.doc_id == doc]
-    if not own:
+    stating = next((h for h in own if _states_dates(h.clause)), None)
+    if stating is None:
+        found = next((c for c in clauses if c.doc_id == doc and _states_dates(c)), None)
+        stating = Hit(found, 0.0, 0.0, 0.0, 99) if found is not None else (own[0] if own else None)
+    if stating is None:
         return None
-    stating = next((h for h in own if any(isinstance(f, DateFact) and f.kind in _DATES
-                                          for f in h.clause.facts)), own[0])
     parts = []
     if effective:
         parts.append(f"自{effective}起施行")

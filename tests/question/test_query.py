@@ -49,3 +49,11 @@ def test_the_asker_the_documents_and_the_ask_are_read_once() -> None:
     assert not parse("滨州对链主企业有哪些支持？", CATALOGUE).asks_validity
     compared = parse("滨州和山东对专精特新分别有什么支持？", CATALOGUE)
     assert compared.comparison and set(compared.compared) == {"a", "b"}
+
+
+def test_a_city_is_covered_by_its_own_name_its_full_name_or_its_province() -> None:
+    from question.places import covered
+
+    assert covered("佛山", "《广东省失业保险条例》第十六条")  # its province's documents
+    assert covered("呼市", "呼和浩特市推动新型工业化发展十条政策措施")  # a short name
+    assert not covered("深圳", "滨州市人民政府办公室关于加快发展先进制造业集群的实施意见")
