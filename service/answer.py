@@ -147,9 +147,19 @@ _DETAIL_FACTS = {
 }
 
 
+_ASKS_APPLICATION = re.compile(r"申报|申请|截止|报名|受理|提交")
+
+
+def _is_application_date(fact: object) -> bool:
+    return isinstance(fact, DateFact) and fact.kind in ("申报时间窗", "截止")
+
+
 def states_detail(hit: Hit, detail: Detail, q_match: str) -> bool:
     """Whether a clause states the asked detail: a fact of its kind, or a sentence that does."""
     has_fact = _DETAIL_FACTS.get(detail.name)
+    if detail.name == "date" and _ASKS_APPLICATION.search(q_match):
+        # when to apply is a 申报 window or deadline, not the date the text was issued
+        has_fact = _is_application_date
     if has_fact is not None and any(has_fact(f) for f in hit.clause.facts):
         return True
     return any(sentence_has_detail(s, detail, q_match) for s in _quotable(hit.clause))
