@@ -37,9 +37,13 @@ _OFFICE_LABEL = re.compile(
 )
 _CLOSERS = {"(": ")", "〔": "〕", "[": "]", "【": "】"}
 ORG_END = r"(?:局|委|办|厅|部|中心|政府|办公室|小组|分行|分局|管委会|公司|协会)"
-_LEAD_OFFICE = re.compile(
-    rf"(?:^|[，。；;,:：(由])((?:[\u4e00-\u9fff]{{2,25}}?{ORG_END}[、，,及和]?)+?)牵头"
-)
+# "X、Y牵头": the offices before 牵头, back to a boundary. Found without a nested regex
+# quantifier (which backtracks exponentially on long runs of unit characters).
+_LEAD_BOUNDARY = re.compile(r"[，。；;,:：(由]")
+_LEAD_SPAN = re.compile(r"[\u4e00-\u9fff、，,及和]+")
+_LEAD_END = re.compile(rf"{ORG_END}[、，,及和]?$")
+_PIECE_END = re.compile(rf"{ORG_END}$")
+_LEAD_REACH = 200  # characters before 牵头 an office list may take
 _OFFICE_SEPARATORS = "、，,；;"
 _OFFICE_TRIM = re.compile(r"(牵头|配合|等部门|等单位|等|按职责分工负责|分别负责|负责)$")
 _ROLE_MARK = re.compile(r"[(（]?(牵头|配合)[)）]?$")
@@ -158,13 +162,34 @@ def split_names(chunk: str) -> list[str]:
     return [*names, current]
 
 
+def _lead_offices(text: str) -> list[str]:
+    """The office lists right before each 牵头: from the earliest boundary (or the start) whose
+    span to 牵头 is names ending in a unit word, joined by 、，及和 — what the pattern
+    ``(?:^|boundary)((?:…{2,25}?ORG_END[、，,及和]?)+?)牵头`` matched."""
+    found = []
+    end = 0
+    for lead in re.finditer("牵头", text):
+        start = max(end, lead.start() - _LEAD_REACH)
+        starts = ([0] if start == 0 else []) + [b.end() for b in
+                                                 _LEAD_BOUNDARY.finditer(text, start, lead.start())]
+        for s in starts:
+            span = text[s:lead.start()]
+            pieces = [piece for piece in re.split(r"[、，,及和]", span) if piece]
+            if pieces and _LEAD_SPAN.fullmatch(span) and _LEAD_END.search(span) \
+                    and all(len(piece) >= 2 and _PIECE_END.search(piece) for piece in pieces):
+                found.append(span)
+                break
+        end = lead.end()
+    return found
+
+
 def office_roles(text_match: str) -> tuple[tuple[str, str], ...]:
     """Responsible offices of a clause with their role, in the order written: ``责任`` in a
     (责任单位:…) block, ``牵头`` in a (牵头单位:…) block or before 牵头, ``配合`` when marked so
     (市财政局配合, 市工信局(牵头))."""
     chunks = [("牵头" if label.startswith("牵头") else "责任", chunk)
               for label, chunk in _office_blocks(text_match)]
-    chunks += [("牵头", m.group(1)) for m in _LEAD_OFFICE.finditer(text_match)]
+    chunks += [("牵头", span) for span in _lead_offices(text_match)]
     found: dict[str, str] = {}
     for role, chunk in chunks:
         for raw in split_names(chunk):
