@@ -6,9 +6,9 @@ exists, so every run is uncached). Sections:
 
 - ask: the floor, /v1/ask in-process and /v1/ask over HTTP (a ``policyqa serve`` subprocess on
   127.0.0.1) timed on the same question back to back, over several rounds after a warm-up,
-  medians (see ``interleaved``); throughput at ``clients`` concurrent clients against the
-  embedder's own queries/s at the same concurrency, in alternating windows
-  (``throughput_windows``);
+  medians (see ``interleaved``), the HTTP time split into the server's own answer time and the
+  rest; throughput at ``clients`` concurrent clients against the embedder's own queries/s at
+  the same concurrency, in alternating windows (``throughput_windows``);
 - build: clauses/s of a fresh build (embedding included) and an incremental rebuild after one
   document is added;
 - scale: search latency (BM25 + dense, no query embedding) over synthetic indexes of random unit
@@ -103,21 +103,27 @@ def _serve(index: Path) -> tuple[subprocess.Popen[bytes], str]:
     import httpx
 
     port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "eval.cli", "serve", "--index", str(index), "--host", "127.0.0.1",
-         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"policyqa serve exited with {process.returncode}")
-        try:
-            if httpx.get(url + "/readyz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.kill()
+    # The server's stderr goes to a file, read when it fails to start (a pipe nobody reads
+    # would fill with access-log lines and stall it).
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "policyqa.cli", "serve", "--index", str(index), "--host",
+             "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=log)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                log.seek(0)
+                last = log.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+                raise RuntimeError(f"policyqa serve exited with {process.returncode}: "
+                                   + " | ".join(last))
+            try:
+                if httpx.get(url + "/readyz", timeout=1).status_code == 200:
+                    return process, url
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        process.kill()
     raise RuntimeError("policyqa serve did not become ready in 120 s")
 
 
@@ -144,8 +150,17 @@ def _floor_once(searcher: Any, q: str) -> tuple[float, float]:
     return (t1 - t0) * 1000, (t2 - t1) * 1000
 
 
+def _server_ms(reply: Any) -> float | None:
+    """The answer's own time inside the server (``timing_ms.total`` of an /v1/ask reply), if
+    ``reply`` is such a reply."""
+    try:
+        return float(reply.json()["timing_ms"]["total"])
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+
+
 def interleaved(engine: Any, questions: Sequence[str], rounds: int = 5,
-                http: Callable[[str], None] | None = None) -> dict[str, Any]:
+                http: Callable[[str], Any] | None = None) -> dict[str, Any]:
     """The floor and the whole answer timed on the same question, back to back, over
     ``rounds`` rounds after a warm-up round (discarded); the order of the paths rotates from
     round to round so that none always runs first. Figures are medians: per question over the
@@ -155,13 +170,18 @@ def interleaved(engine: Any, questions: Sequence[str], rounds: int = 5,
     standalone floor (embed + BM25 + dense) and the embed + search stages timed inside that
     round's answer (the searcher's own timers). The answer contains the second, so it can never
     come out below its floor: ``in_process_over_floor_p50 >= 1`` by construction, and the
-    other ratios use the same floor."""
+    other ratios use the same floor.
+
+    When ``http`` returns the reply, its ``timing_ms.total`` (read after the clock stops)
+    splits the HTTP time in two: ``http_server_answer``, ``respond`` inside the server as it
+    times itself, and ``http_outside_answer``, the rest (client, HTTP, middleware, the
+    question's parse, thread hand-offs, validation and serialisation)."""
     from service.answer import respond
 
     searcher = engine.searcher
     per_q: dict[str, dict[str, list[float]]] = {
         q: {"embed": [], "search": [], "standalone": [], "in_answer": [], "floor": [],
-            "in_process": [], "http": []} for q in questions}
+            "in_process": [], "http": [], "http_server": [], "http_outside": []} for q in questions}
 
     def run_floor(q: str, row: dict[str, list[float]]) -> None:
         embed_ms, search_ms = _floor_once(searcher, q)
@@ -178,7 +198,13 @@ def interleaved(engine: Any, questions: Sequence[str], rounds: int = 5,
 
     def run_http(q: str, row: dict[str, list[float]]) -> None:
         if http is not None:
-            row["http"].append(_timed(lambda: http(q)))
+            start = time.perf_counter()
+            reply = http(q)
+            row["http"].append((time.perf_counter() - start) * 1000)
+            server = _server_ms(reply)
+            if server is not None:
+                row["http_server"].append(server)
+                row["http_outside"].append(row["http"][-1] - server)
 
     paths = [run_floor, run_answer, run_http]
     for r in range(rounds + 1):  # round 0 warms every path up and is thrown away
@@ -204,6 +230,9 @@ def interleaved(engine: Any, questions: Sequence[str], rounds: int = 5,
         result["http_single"] = _stats(med["http"])
         result["ask_over_floor_p50"] = round(_median(
             [h / f for h, f in zip(med["http"], med["floor"], strict=True)]), 3)
+        if all(per_q[q]["http_server"] for q in questions):
+            result["http_server_answer"] = _stats(med["http_server"])
+            result["http_outside_answer"] = _stats(med["http_outside"])
     return result
 
 
@@ -252,9 +281,10 @@ def ask_section(settings: Any, questions: Sequence[str], clients: int, rounds: i
     embedder = engine.searcher.embedder
     process, url = _serve(index)
     try:
-        def post(client: httpx.Client, q: str) -> None:
+        def post(client: httpx.Client, q: str) -> httpx.Response:
             response = client.post(url + "/v1/ask", json={"question": q}, timeout=60)
             response.raise_for_status()
+            return response
 
         with httpx.Client() as client:
             timed = interleaved(engine, questions, rounds, lambda q: post(client, q))
@@ -265,7 +295,7 @@ def ask_section(settings: Any, questions: Sequence[str], clients: int, rounds: i
         with httpx.Client(limits=httpx.Limits(max_connections=clients)) as shared:
             result.update(throughput_windows(questions, clients, rounds,
                                              lambda q: _discard(embedder.embed_queries([q])),
-                                             lambda q: post(shared, q)))
+                                             lambda q: _discard(post(shared, q))))
         result["server_rss_mb"] = _rss_mb(process.pid)
     finally:
         process.terminate()

@@ -40,6 +40,23 @@ def test_interleaved_answer_never_comes_out_below_its_floor(engine) -> None:  # 
     assert result["http_single"]["n"] == 2 and "ask_over_floor_p50" in result
 
 
+def test_interleaved_splits_http_into_the_servers_answer_and_the_rest(engine) -> None:  # type: ignore[no-untyped-def]
+    from eval.bench import interleaved
+
+    class Reply:  # what the HTTP callable returns: an /v1/ask reply that reports its own time
+        @staticmethod
+        def json() -> dict[str, object]:
+            return {"timing_ms": {"total": 0.25}}
+
+    result = interleaved(engine, ["申报集群试点要交哪些材料？"], rounds=1, http=lambda q: Reply())
+    assert result["http_server_answer"]["p50"] == 0.25
+    assert abs(result["http_server_answer"]["p50"] + result["http_outside_answer"]["p50"]
+               - result["http_single"]["p50"]) <= 0.02  # each rounded to 0.01
+    # a callable that returns nothing (as above) gives no split
+    assert "http_server_answer" not in interleaved(engine, ["申报集群试点要交哪些材料？"], rounds=1,
+                                                   http=lambda q: None)
+
+
 def test_throughput_is_compared_window_by_window(engine) -> None:  # type: ignore[no-untyped-def]
     from eval.bench import throughput_windows
     from service.answer import respond
