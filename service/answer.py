@@ -160,7 +160,7 @@ def states_detail(hit: Hit, detail: Detail, q_match: str) -> bool:
     if detail.name == "date" and _ASKS_APPLICATION.search(q_match):
         # when to apply is a 申报 window or deadline, not the date the text was issued
         has_fact = _is_application_date
-    if has_fact is not None and any(has_fact(f) for f in hit.clause.facts):
+    if has_fact is not None and any(has_fact(f) for f in facts_answer.trusted_facts(hit.clause)):
         return True
     return any(sentence_has_detail(s, detail, q_match) for s in _quotable(hit.clause))
 
@@ -169,12 +169,13 @@ def office_names(hit: Hit, roles: bool = False) -> list[str]:
     """The offices a clause names: its 责任单位 and the offices its facts read (由X受理, X牵头),
     with the role when it is not plain responsibility (市发改委（牵头）)."""
     found = list(hit.clause.offices)
-    for fact in hit.clause.facts:
+    trusted = facts_answer.trusted_facts(hit.clause)
+    for fact in trusted:
         if isinstance(fact, Office) and fact.name not in found:
             found.append(fact.name)
     if not roles:
         return found
-    role = {f.name: f.role for f in hit.clause.facts if isinstance(f, Office)}
+    role = {f.name: f.role for f in trusted if isinstance(f, Office)}
     return [f"{name}（{role[name]}）" if role.get(name, "责任") not in ("责任",) else name
             for name in found]
 

@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 from corpus.clean import to_match
-from corpus.facts import Condition, DateFact, Support
+from corpus.facts import Condition, DateFact, Fact, Support
+from corpus.injection import instruction_sentences, is_flagged
 from corpus.models import Clause
 from corpus.records import status_now
 from index.search import Hit
@@ -26,8 +27,28 @@ from service.eligibility import Eligibility, verdict
 # (申报条件 is often a clause of its own, next to the support it governs).
 CONDITION_REACH = 5
 _DATES = ("施行", "有效期", "失效")
+_SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 # Words of a clause that states a document's validity (自…起施行, 有效期, 执行至, 政策期限为…).
 _VALIDITY_WORDS = re.compile(r"起施行|起实施|起执行|有效期|执行至|执行期限|政策期限|实施期限|同时废止|失效")
+
+
+def trusted_facts(clause: Clause) -> list[Fact]:
+    """The clause's facts that an answer may state: none read from a sentence addressed to a
+    model or its payload (corpus.injection), which are never quoted either."""
+    flagged = instruction_sentences(clause.text_match)
+    if not flagged:
+        return list(clause.facts)
+    return [f for f in clause.facts
+            if not any(is_flagged(part, flagged) for part in _SENTENCE.findall(_said_by(f)))
+            and not (_said_by(f) == "" and any(_named(f) in item for item in flagged))]
+
+
+def _said_by(fact: Fact) -> str:
+    return getattr(fact, "text", "") or ""
+
+
+def _named(fact: Fact) -> str:
+    return str(getattr(fact, "name", "") or getattr(fact, "value", "") or getattr(fact, "item", ""))
 
 
 def decide(query: Query, cited: list[Hit], hits: Sequence[Hit]) -> tuple[Eligibility, list[Hit]]:
@@ -36,7 +57,7 @@ def decide(query: Query, cited: list[Hit], hits: Sequence[Hit]) -> tuple[Eligibi
     doc = cited[0].clause.doc_id
     pool = list(cited) + [h for h in hits[:CONDITION_REACH]
                           if h not in cited and h.clause.doc_id == doc]
-    conditions = [(f, h.clause.clause_id) for h in pool for f in h.clause.facts
+    conditions = [(f, h.clause.clause_id) for h in pool for f in trusted_facts(h.clause)
                   if isinstance(f, Condition)]
     result = verdict(conditions, query.circumstances,
                      clauses=[(h.clause.clause_id, h.clause.text_match) for h in pool],
@@ -57,7 +78,7 @@ def support_line(query: Query, cited: Sequence[Hit]) -> str | None:
     asked = set(query.tokens)
     found: list[tuple[int, int, Support]] = []
     for n, hit in enumerate(cited, start=1):
-        for fact in hit.clause.facts:
+        for fact in trusted_facts(hit.clause):
             if isinstance(fact, Support) and (fact.amount is not None or fact.ratio is not None
                                               or fact.cap is not None or fact.tiers):
                 shared = sum(len(t) for t in asked if t in fact.text)

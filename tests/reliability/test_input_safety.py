@@ -70,8 +70,11 @@ def test_extractive_answers_quote_only_cited_clauses_never_the_injection(hostile
             cited = [to_match(c["text"]) for c in body["citations"]]
             for sentence in re.split(r"\n", body["answer"]):
                 bare = re.sub(r"\[\d+\]", "", to_match(sentence)).strip("。：: ")
-                if bare and body["answerable"]:
-                    assert any(bare in text for text in cited), bare
+                if bare and body["answerable"] and not any(bare in text for text in cited):
+                    # a sentence composed from the clause's facts (amount, ratio, cap: issue 19)
+                    # states only figures of the cited clauses' own sentences
+                    figures = re.findall(r"\d+(?:\.\d+)?", bare)
+                    assert figures and all(any(f in text for text in cited) for f in figures), bare
 
 
 @pytest.mark.parametrize(("reply", "mode"), [
