@@ -330,7 +330,6 @@ def test_gold_sample_shape() -> None:
     assert len({(e["doc"], e.get("anchor")) for e in docs}) == len(docs)
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared corpus not present at {SHARED}")
 def test_every_labelled_anchor_resolves_to_exactly_one_clause() -> None:
     entries = load_gold(GOLD_PATH)
     texts, errors = resolve(entries, SHARED)
