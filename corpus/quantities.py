@@ -13,10 +13,10 @@ import re
 from calendar import monthrange
 from dataclasses import dataclass
 
-CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4,
+             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-CN_NUMERAL = "零〇○一二两三四五六七八九十百千万亿"
+CN_NUMERAL = "零〇○一二两俩三四五六七八九十百千万亿"
 # An Arabic number (1,000 and 1.5 included) or a run of Chinese numerals, optionally 半 (一年半).
 NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_NUMERAL}]+)"
 

@@ -14,36 +14,12 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 
-CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4,
-             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-CN_NUMERAL = "零〇○一二两俩三四五六七八九十百千万亿"
+# The numerals are read as documents write them (corpus.quantities), 俩 included.
+from corpus.quantities import CN_NUMERAL, cn_number
+
 # An Arabic number (1,000 and 1.5 included) or a run of Chinese numerals.
 NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_NUMERAL}]+)"
 _MORE = r"(?:多|余|来)?"
-
-
-def cn_number(text: str) -> float | None:
-    """``两千`` → 2000, ``一千二百万`` → 12000000, ``十五`` → 15, ``二〇二四`` → 2024;
-    ``None`` when ``text`` is not a Chinese numeral."""
-    if not text or any(c not in CN_DIGITS and c not in CN_UNITS and c not in "万亿" for c in text):
-        return None
-    if len(text) > 1 and all(c in CN_DIGITS for c in text):  # digit by digit: 二〇二四
-        return float(int("".join(str(CN_DIGITS[c]) for c in text)))
-    total, section, digit = 0.0, 0.0, 0.0
-    for char in text:
-        if char in CN_DIGITS:
-            digit = CN_DIGITS[char]
-        elif char in CN_UNITS:
-            section += (digit or 1) * CN_UNITS[char]
-            digit = 0
-        elif char == "万":
-            total += ((section + digit) or 1) * 10_000
-            section = digit = 0
-        else:  # 亿: everything so far is a count of 亿
-            total = (total + section + digit or 1) * 100_000_000
-            section = digit = 0
-    return total + section + digit
 
 
 def number(text: str) -> float | None:
