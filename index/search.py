@@ -245,7 +245,7 @@ class Searcher:
         t2 = time.perf_counter()
         timing["search"] = (t2 - t1) * 1000
 
-        fused = self._rank(dense_rank, found.bm25_rank, found.lexical, best, vector, query.named)
+        fused = self._rank(dense_rank, found.bm25_rank, found.lexical, best, vector, query)
         # No place preference beyond the fitted named_document feature: putting the documents
         # of a named place first cost dev2-published 0.06 and dev2-guides 0.03 MRR@10 (a
         # question says 广州 and the answer is in the 广东省 list). A comparison needs each
@@ -263,11 +263,11 @@ class Searcher:
         return SearchResult(hits, confidence, idx.generation, timing)
 
     def _rank(self, dense_rank: list[int], bm25_rank: list[int], lexical: dict[int, float],
-              best: dict[int, float], vector: np.ndarray, named: frozenset[str]) -> dict[int, float]:
-        """Score the union of both top lists with the fitted weights (plain RRF without them).
-        Scores are probabilities that the clause holds the answer, so they compare across
-        questions (the answer layer cites clauses near the best one)."""
-        pool, candidates, x = self.pool(dense_rank, bm25_rank, lexical, best, vector, named)
+              best: dict[int, float], vector: np.ndarray, query: Query) -> dict[int, float]:
+        """Score the union of both top lists with the fitted ranker (plain RRF without it),
+        squashed into (0, 1): they order one question's candidates (the comparison spreading
+        multiplies them); what the answer layer compares across clauses is ``citations.Strength``."""
+        pool, candidates, x = self.pool(dense_rank, bm25_rank, lexical, best, vector, query)
         if not pool:
             return {}
         weights = rank.load_weights()
@@ -278,7 +278,7 @@ class Searcher:
         return {i: float(s) for i, s in zip(pool, scores, strict=True)}
 
     def pool(self, dense_rank: list[int], bm25_rank: list[int], lexical: dict[int, float],
-             best: dict[int, float], vector: np.ndarray, named: frozenset[str]
+             best: dict[int, float], vector: np.ndarray, query: Query
              ) -> tuple[list[int], list[rank.Candidate], np.ndarray]:
         """The candidate rows (both top lists), their signals and their feature matrix."""
         idx = self.index
@@ -289,9 +289,12 @@ class Searcher:
         candidates = [rank.Candidate(i, best[i], d_rank.get(i), lexical.get(i, 0.0), b_rank.get(i))
                       for i in pool]
         clauses = [idx.clauses[i] for i in pool]
-        x = rank.features(candidates, [c.doc_id in named for c in clauses],
+        kinds = rank.asked_kinds(query)
+        x = rank.features(candidates, [c.doc_id in query.named for c in clauses],
                           [c.flags for c in clauses], [c.numbered for c in clauses],
-                          [len(c.text) for c in clauses])
+                          [len(c.text) for c in clauses],
+                          [rank.states_asked(c.facts, c.offices, kinds) for c in clauses],
+                          [len(c.facts) for c in clauses])
         return pool, candidates, x
 
     def explain(self, query: Query) -> tuple[list[int], list[rank.Candidate], np.ndarray]:
@@ -306,7 +309,7 @@ class Searcher:
         found = self._candidates(query, vector, filters, allowed)
         best = found.dense
         dense_rank = sorted(best, key=best.__getitem__, reverse=True)[:CANDIDATES]
-        return self.pool(dense_rank, found.bm25_rank, found.lexical, best, vector, query.named)
+        return self.pool(dense_rank, found.bm25_rank, found.lexical, best, vector, query)
 
     def _candidates(self, query: Query, vector: np.ndarray, filters: Filters,
                     allowed: np.ndarray | None) -> Candidates:
