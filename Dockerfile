@@ -4,9 +4,9 @@ FROM python:3.11-slim
 ENV PIP_NO_CACHE_DIR=1 PYTHONUNBUFFERED=1 \
     POLICYQA_INDEX_DIR=/data/index POLICYQA_HOST=0.0.0.0 POLICYQA_PORT=8000 POLICYQA_WORKERS=2
 
-# Versions float with the base image's Debian release (pinning them breaks at each point release).
+# libgomp1: LightGBM (the ranker) links OpenMP. Versions float with the base image's Debian release (pinning them breaks at each point release).
 # hadolint ignore=DL3008
-RUN apt-get update && apt-get install -y --no-install-recommends gcc \
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libgomp1 \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 policyqa
 WORKDIR /app
