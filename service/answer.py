@@ -348,7 +348,8 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     roles = None
     if intent == "responsible_office":
         # 由谁初审、谁复审？: one cited statement per role asked, from the answering document
-        roles = offices_answer.answer_roles(q_match, hits, _document(generation, cited[0].clause.doc_id))
+        roles = offices_answer.answer_roles(q_match, hits, _document(generation, cited[0].clause.doc_id),
+                                            cited)
     if roles is not None:
         lines, cited = roles
     elif intent == "responsible_office":

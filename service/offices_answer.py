@@ -97,8 +97,19 @@ def _bigrams(text: str) -> set[str]:
 def _states_role(sentence: str, role: Role, offices: Sequence[str]) -> bool:
     """The sentence names an office before the role word (X负责初审, 经X初核, 向X提交): the
     office is the one doing it, not one it is reported to afterwards."""
+    if label := _label(role).search(sentence):  # 初核机构：X, 受理部门：X
+        return any(name in sentence[label.end():] for name in offices)
     return any(0 <= sentence.find(name) < m.start() for m in role.stated.finditer(sentence)
                for name in offices)
+
+
+@lru_cache(maxsize=16)
+def _label(role: Role) -> re.Pattern[str]:
+    return re.compile(rf"(?:{role.stated.pattern})(?:机构|部门|单位|机关|窗口)\s*[:：]")
+
+
+# A label on a line of its own over its value (二、受理部门\n县区就业服务部门): one statement.
+_LABEL_LINE = re.compile(r"(?m)^([^\n]{0,12}(?:机构|部门|单位|机关|窗口))\n")
 
 
 @dataclass(frozen=True)
@@ -126,14 +137,14 @@ def role_statements(asks: Sequence[RoleAsk], question_match: str, hits: Sequence
             offices = clause_offices(hit.clause)
             if not offices:
                 continue
-            for sentence in _SENTENCE.findall(hit.clause.text_match):
+            for sentence in _SENTENCE.findall(_LABEL_LINE.sub(r"\1:", hit.clause.text_match)):
                 sentence = sentence.strip()
                 if not _states_role(sentence, role := ask.role, offices):
                     continue
                 score = len(_bigrams(sentence) & q_grams) + 3 * len(_bigrams(sentence) & ask_grams)
                 score += 6 if retrieved_hit else 0
                 # a label that says it outright: 初核机构：X
-                if re.search(rf"(?:{role.stated.pattern})(?:机构|部门|单位|机关)\s*[:：]", sentence):
+                if _label(role).search(sentence):
                     score += 15
                 if best is None or (score, -order) > (best[0], -best[1]):
                     best = (score, order, Statement(role, sentence, hit))
@@ -242,24 +253,30 @@ def issuer_clause(document: Sequence[Clause]) -> tuple[Clause, list[str]] | None
 
 # ---------------------------------------------------------------- composition
 
-def answer_roles(question_match: str, hits: Sequence[Hit], document: Sequence[Clause]
-                 ) -> tuple[list[str], list[Hit]] | None:
-    """A question that asks two roles or more: one quoted sentence per role, each cited. None
-    when the question asks fewer roles or the document states none of them."""
+def answer_roles(question_match: str, hits: Sequence[Hit], document: Sequence[Clause],
+                 cited: Sequence[Hit] = ()) -> tuple[list[str], list[Hit]] | None:
+    """A question that asks two roles or more, or one role that no clause in ``cited`` states
+    with its office (哪个部门受理？ answered by a clause that names none): one quoted sentence
+    per role, each cited. None when the question asks no role, one the cited clauses state,
+    or one the document states nowhere."""
     asks = role_asks(question_match)
-    if len(asks) < 2:
+    if not asks:
+        return None
+    if len(asks) == 1 and any(
+            _states_role(sentence.strip(), asks[0].role, clause_offices(h.clause))
+            for h in cited for sentence in _SENTENCE.findall(h.clause.text_match)):
         return None
     statements = role_statements(asks, question_match, hits, document)
     if not statements:
         return None
-    cited: list[Hit] = []
+    used: list[Hit] = []
     lines = []
     for statement in statements:
-        hit = next((h for h in cited if h.clause.clause_id == statement.hit.clause.clause_id), None)
+        hit = next((h for h in used if h.clause.clause_id == statement.hit.clause.clause_id), None)
         if hit is None:
-            cited.append(hit := statement.hit)
-        lines.append(f"{statement.sentence.rstrip('。；;')}[{cited.index(hit) + 1}]。")
-    return lines, cited
+            used.append(hit := statement.hit)
+        lines.append(f"{statement.sentence.rstrip('。；;')}[{used.index(hit) + 1}]。")
+    return lines, used
 
 
 def with_full_names(lines: list[str], cited: list[Hit], document: Sequence[Clause]

@@ -60,8 +60,21 @@ def test_each_role_is_answered_by_the_sentence_that_names_its_office() -> None:
     assert "区科技局组织专家进行初审" in lines[0] and lines[0].endswith("[1]。")
     assert "区财政局对初审意见进行复审" in lines[1] and lines[1].endswith("[2]。")
     assert [h.clause.clause_id for h in cited] == ["d1:3", "d1:4"]
-    # one role is the ordinary office answer's to give
-    assert answer_roles(to_match("园区补助由谁初审？"), hits, DOC) is None
+    # one role that the cited clause states is the ordinary office answer's to give; one it
+    # does not state is found in the document
+    assert answer_roles(to_match("园区补助由谁初审？"), hits, DOC, cited=[_hit(DOC[2], 0)]) is None
+    one = answer_roles(to_match("园区补助由谁初审？"), hits, DOC, cited=[hits[0]])
+    assert one is not None and [h.clause.clause_id for h in one[1]] == ["d1:3"]
+
+
+def test_a_label_states_its_role() -> None:
+    doc = [_clause(1, "一、设立依据：某市办法。"), _clause(2, "二、受理部门：县（市）区公共就业服务部门")]
+    found = answer_roles(to_match("贷款是哪一级的什么部门受理？"), [_hit(doc[0], 0)], doc, [_hit(doc[0], 0)])
+    assert found is not None and "公共就业服务部门" in found[0][0] and found[1][0].clause is doc[1]
+    on_its_line = [doc[0], _clause(2, "二、受理部门\n县（市）区公共就业服务部门")]
+    found = answer_roles(to_match("贷款是哪一级的什么部门受理？"), [_hit(doc[0], 0)], on_its_line,
+                         [_hit(doc[0], 0)])
+    assert found is not None and found[0] == ["二、受理部门:县(市)区公共就业服务部门[1]。"]
 
 
 def test_an_office_reported_to_afterwards_does_not_do_the_role() -> None:
