@@ -49,7 +49,7 @@ ROLES = (
     Role("受理", re.compile(r"受理|(?:交给|交到|交|报给|送给|递交给|提交给|报到|送到|向)(?:谁|哪)|"
                           r"找谁(?:申请|申报|办)|(?:申报|申请|提交|报送)(?:到|给)(?:谁|哪)"),
          re.compile(r"受理|提交|申报|报送|递交|提出(?:申请|补贴申请)|报名")),
-    Role("审核", re.compile(r"审核|审查|审批|核实|审"), re.compile(r"审核|审查|审批|批准|核实|核定")),
+    Role("审核", re.compile(r"审核|审查|审批|核实|审(?!计)"), re.compile(r"审核|审查|审批|批准|核实|核定")),
 )
 # What makes a stretch of a question ask "who" (谁, 哪个部门 …), or continue the last ask with a
 # new subject (省属企业呢？).
