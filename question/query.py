@@ -25,6 +25,8 @@ from question.places import asked_places
 _COMPARISON = re.compile(r"分别|各是|各自|各有|各为|几个文件|哪些文件|各个文件|各文件|对比|比较|异同|区别|不同之处")
 # What a document is (its issuer, 文号, date, title), not what it says.
 _ABOUT_DOCUMENT = re.compile(r"哪个单位发|哪个部门发|谁发的|谁印发|发文单位|发文机关|印发单位|发布单位|"
+                            r"(?:哪|几)[^，,。？?]{0,5}(?:单位|部门|机关)[^，,。？?]{0,3}(?:联合)?(?:印发|发布)|"
+                            r"联合印发|落款|"
                             r"什么时候(?:发|印发|发布|出台)|哪天(?:发|印发|发布)|发布时间|印发时间|成文日期|"
                             r"文号是|文号多少|什么文号|标题是|叫什么名字|全称")
 # Whether a document is in force, or since / until when ("还有效吗", "什么时候开始施行", "执行到哪天").

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from corpus.clean import to_match
 from corpus.facts import Contact, DateFact, Material, Office, Support
@@ -27,7 +27,7 @@ from index.search import Filters, Hit
 from question.intent import Detail, sentence_has_detail
 from question.places import covered
 from question.query import Query
-from service import citations, facts_answer
+from service import citations, facts_answer, offices_answer
 from service.citations import is_list
 from service.eligibility import Eligibility, verdict_sentence
 
@@ -236,10 +236,24 @@ def unstated_support(query: Query, corpus_text: str) -> str | None:
     return None
 
 
+# A question about a document that asks who issued it (哪个单位印发的, 哪几个部门联合印发).
+_ASKS_ISSUER = re.compile(r"谁|单位|部门|机关|机构|落款")
+
+
+def _document(generation: Generation, doc_id: str) -> list[Clause]:
+    """All clauses of one document, in the index's order."""
+    index = generation.index
+    return [index.clauses[int(i)] for i in index.rows.get(f"doc:{doc_id}", [])]
+
+
+def _record(generation: Generation, doc_id: str) -> dict[str, Any]:
+    return next((d for d in generation.index.manifest.get("documents", [])
+                 if d["doc_id"] == doc_id), {})
+
+
 def _document_line(generation: Generation, doc_id: str) -> str | None:
-    doc = next((d for d in generation.index.manifest.get("documents", [])
-                if d["doc_id"] == doc_id), None)
-    if doc is None:
+    doc = _record(generation, doc_id)
+    if not doc:
         return None
     parts = [f"《{to_match(doc.get('title') or doc_id)}》"]
     for label, key in (("文号", "doc_number"), ("发文单位", "issuer")):
@@ -269,6 +283,17 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
         line = _document_line(generation, doc_id)
         first = next((h for h in hits if h.clause.doc_id == doc_id), None)
         if line and first is not None:
+            if _ASKS_ISSUER.search(query.own_match) and (
+                    issuers := offices_answer.issuer_clause(_document(generation, doc_id))):
+                # the document's own issuer line (header or 落款) states who issued it: cited;
+                # the record's issuer when that line holds it, else the line's names
+                clause, names = issuers
+                issuer = to_match(records_issuer) if (records_issuer := _record(generation, doc_id)
+                                                      .get("issuer")) else ""
+                if not issuer or issuer in "".join(names):
+                    if not issuer:
+                        line = f"{line}，发文单位：{'、'.join(names)}"
+                    return Draft(f"{line}[1]。", True, [Hit(clause, 0.0, 0.0, 0.0, 99)], [])
             return Draft(f"{line}[1]。", True, [first], [])
     if not hits or confidence < min_confidence:
         return Draft(NOT_FOUND, False, [], [])
@@ -320,7 +345,14 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
 
     cited = [h for h in cited if _quotable(h.clause)] or cited[:1]  # nothing to quote, nothing to cite
     lines: list[str] = []
+    roles = None
     if intent == "responsible_office":
+        # 由谁初审、谁复审？: one cited statement per role asked, from the answering document
+        roles = offices_answer.answer_roles(q_match, hits, _document(generation, cited[0].clause.doc_id),
+                                            cited)
+    if roles is not None:
+        lines, cited = roles
+    elif intent == "responsible_office":
         offices = list(dict.fromkeys(o for h in cited for o in office_names(h, roles=True)))
         if offices:
             marks = "".join(f"[{i + 1}]" for i, h in enumerate(cited) if office_names(h))
@@ -331,7 +363,7 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
                     for h in cited[: len(citations.siblings(index, cited[0], hits))]):
         heading = to_match(cited[0].clause.heading_path[-2])
         lines.append(f"{heading}：")
-    for i, hit in enumerate(cited, start=1):
+    for i, hit in enumerate(cited if roles is None else [], start=1):
         if i == 1 and intent in ("eligibility", "process") and is_list(hit.clause):
             heading, *items = _list_lines(hit.clause)
             lines += [heading] + [f"{item.rstrip('。；;')}[{i}]。" for item in items]
@@ -345,6 +377,9 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     elif intent == "support_measure" or (detail is not None and detail.name in ("amount", "rate")):
         if line := facts_answer.support_line(query, cited):
             lines.insert(0, line)
+    if intent == "responsible_office" and lines:
+        lines, cited = offices_answer.with_full_names(lines, cited,
+                                                      _document(generation, cited[0].clause.doc_id))
     note = facts_answer.status_note(records.get(cited[0].clause.doc_id), today)
     if note and lines:  # said in the first sentence, not after it
         lines[0] = f"{lines[0].rstrip('。')}（{note}）。"
