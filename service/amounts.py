@@ -27,6 +27,10 @@ _BASES = (("interest_paid", r"利息"), ("rd_expense", r"研发|研究开发"),
           ("revenue", r"营业收入|主营|销售|营收|收入"))
 _WHO = re.compile(r"(单个企业|单家企业|每家企业|每个企业|单个项目|每个项目|同一企业|同一项目|每户|每人|"
                   r"单户|单位)?(每年|年度|当年|累计)?(?:最高|最多|上限|不超过)")
+# How long a measure lasts, as clauses say it: 连续补贴3年, 享受补贴不超过2年, 补贴期限最长为6个月.
+_DURATION = re.compile(r"连续(?:补贴|支持|资助|奖励|贴息)?[\d一二三四五六七八九十两]+个?(?:年|月)|"
+                       r"(?:补贴|贴息|资助|扶持|享受补贴|享受)(?:期限|期)?(?:最长)?(?:不超过|为)?"
+                       r"[\d一二三四五六七八九十两]+个?(?:年|月)")
 _LEVELS = ("国家级", "省级", "市级", "区级", "县级")
 
 
@@ -73,6 +77,8 @@ def terms(support: Support) -> str:
         parts.append(f"分档{noun}" + "、".join(_tier_words(t) for t in support.tiers))
     if support.cap is not None:
         parts.append(_cap_words(support))
+    if parts and (lasting := _DURATION.search(support.text)):
+        parts.append(lasting.group(0))  # 补几年: the period as the clause says it
     return "、".join(parts) or support.text
 
 

@@ -111,7 +111,7 @@ def _quotable(clause: Clause) -> list[str]:
 # A figure a sentence states: a digit, 百分之…, or Chinese numerals with a unit (三月底, 十五日).
 _FIGURE = re.compile(r"\d|百分之|[零〇一二两三四五六七八九十百千万]+(?:%|万|亿|元|年|个月|月|日|天|人|家|个|项|倍|周岁|岁|成)")
 # A question that asks for a number (多少, 几, 多久, 比例 …).
-_ASKS_NUMBER = re.compile(r"多少|几|多久|多长|多大|多高|比例|上限|封顶|最高|最多")
+_ASKS_NUMBER = re.compile(r"多少|(?<!哪)几(?!乎)|多久|多长|多大|多高|比例|上限|封顶|最高|最多")
 AMOUNT = Detail("amount", "金额")
 CONTACT_LIMIT = 4  # a clause of contacts: phone, person, e-mail, address each on its own
 
@@ -119,7 +119,10 @@ CONTACT_LIMIT = 4  # a clause of contacts: phone, person, e-mail, address each o
 def _is_heading(sentence: str, heading: str) -> bool:
     """A sentence that only repeats the clause's heading (四、支持政策). An article's heading is its
     first sentence (第十三条 个体工商户应当于每年1月1日至6月30日…): that one says something."""
-    return sentence.strip("。 ") == heading and not re.match(r"第[一二三四五六七八九十百零〇\d]+条", heading)
+    if sentence.strip("。 ") != heading:
+        return False
+    article = re.match(r"第[一二三四五六七八九十百零〇\d]+条", heading)
+    return not article or heading.endswith((":", "："))  # 第五条…应当符合下列条件: leads a list
 
 
 def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | None,
@@ -154,7 +157,7 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
         elif intent == "responsible_office" and any(name in s for name in office_names(hit)):
             score += 6  # the sentence that names who does it
         if asks_number and not _FIGURE.search(s):
-            score -= 8  # asked how much: a sentence without a figure does not answer it
+            score -= 12  # asked how much: a sentence without a figure does not answer it
         if banded:
             status = check_bounds(s, own)[0]
             score += 12 if status == "met" else -6 if status == "not_met" else 0

@@ -47,6 +47,8 @@ def trusted_facts(clause: Clause) -> list[Fact]:
 def _caps_stated(support: Support) -> bool:
     """Whether the support carries every cap its words set: caps for different regions or
     kinds read as one would state one of them as the rule."""
+    if support.ratio is not None or support.amount is not None:
+        return True  # a further cap is a scope's (每项不超过50万元,同一单位每年最高100万元)
     stated = {support.cap} | {t.cap for t in support.tiers} | {t.amount for t in support.tiers}
     return all(r.q.value in stated for r in classify(support.text, quantities(support.text))
                if r.role == "cap")

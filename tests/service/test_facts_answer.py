@@ -129,3 +129,22 @@ def test_a_comparison_gets_one_line_per_document() -> None:
     query = replace(parse("首台套省里和市里的补助比例和封顶分别是多少？"), comparison=True)
     assert support_line(query, [province, city]) == (
         "《某办法》：按销售价格的20%补助、最高1000万元[1]。\n《某市办法》：按销售价格的10%补助、最高300万元[2]。")
+
+
+def test_an_article_s_lead_in_to_a_list_says_nothing() -> None:
+    text = "第五条 申请认定基地，应当符合下列条件：\n（一）每年提供见习岗位不少于10个。"
+    chosen = best(text, "我们一年能提供8个岗位，能申请认定基地吗？",
+                  heading=("第五条 申请认定基地，应当符合下列条件：",), limit=1)
+    assert chosen == ["(一)每年提供见习岗位不少于10个。"]
+
+
+def test_how_long_a_measure_lasts_is_said_with_its_terms() -> None:
+    loan = Support("贴息", ratio=30, base="贷款实际利息", cap=1_000_000,
+                   text="按照贷款实际利息的30%给予贴息补助,单个项目每年不超过100万元,连续补贴3年")
+    assert support_sentence(loan, NOTHING) == "按贷款实际利息的30%贴息、单个项目每年最高100万元、连续补贴3年。"
+
+
+def test_a_further_cap_of_a_scope_keeps_the_line() -> None:
+    found = hit("按实际交易金额给予企业5%、每项不超过50万元的资助，同一单位每年最高资助100万元。")
+    line = support_line(parse("交易金额实际付了80万，能资助多少？"), [found])
+    assert line is not None and line.endswith("最多可补4万元[1]。")
