@@ -16,7 +16,7 @@ from corpus.facts import Support, Tier
 
 _BASE_BY = re.compile(r"(?:按照|参照|比照|根据|按)(?:其)?(?P<base>[^,;按给每]{2,24}?)(?:的|给予(?:企业|其)?|,|实际)?"
                       r"(?:最高|不超过|不高于)?$")
-_BASE_NOUN = re.compile(r"(?P<base>[\u4e00-\u9fff]{0,10}(?:费用|费|额|利息|支出|金额|投资|收入|工资|贡献|价格|"
+_BASE_NOUN = re.compile(r"(?P<base>[\u4e00-\u9fff]{0,16}(?:费用|费|额|利息|支出|金额|投资|收入|工资|贡献|价格|"
                         r"资金|款|成本|租金|增量部分|投入))(?:的)?(?:最高|不超过|不高于)?$")
 
 
@@ -116,6 +116,10 @@ def _units(sentence: str, roles: list[Role]) -> list[_Unit]:
     return [u for u in units if any(r.role != "threshold" for r in u.roles)]
 
 
+# What follows a cap's label (其他地区每年最高), and labels that scope a cap rather than name an
+# alternative (每项, 同一单位, 单个企业, 累计).
+_CAP_WORDS = re.compile(r"(?:每年|每户|每家|每人|年度)?(?:最高不超过|最高|最多|不超过|上限为?)(?:可|为)?$")
+_SCOPE_LABEL = re.compile(r"每|同一|单个|单家|单项|累计|总额|年度|原则上")
 _LIST = re.compile(r"(?:[^,;:、。]{1,16}(?:、|和|或|及(?!以)))+[^,;:、。]{1,16}")
 _WHEN_LEAD = re.compile(r"^.*(?:对|认定的|评为|获得|达到|按照|按|为)")
 
@@ -158,22 +162,32 @@ def supports(sentence: str, roles: list[Role], once_in_clause: bool = False,
         amounts = [r for r in mains if r.role == "amount"]
         ratios = [r for r in mains if r.role == "ratio"]
         listed = next((x for x in (amounts, ratios) if len(x) >= 2), [])
+        labelled = False  # caps each behind its own label, not in a list (珠三角…最高6000元,其他…)
         if not listed and len(caps) >= 2 and all(c.listed for c in caps[1:]):
             listed = caps  # 最高分别不超过25万元、35万元, not a cap per project and one per year
+        elif not listed and not mains and len(caps) >= 2:
+            listed, labelled = caps, True
         if listed:
             bounds = [r for r in unit.roles if r.role == "threshold" and r.q.start < listed[0].q.start]
-            if len(bounds) == len(listed):  # 1000万元及以上至5000万元、…、1亿元以上的,分别…
+            thresholds: list[float | None]
+            if labelled:
+                whens, thresholds = [""] * len(listed), [None] * len(listed)
+            elif len(bounds) == len(listed):  # 1000万元及以上至5000万元、…、1亿元以上的,分别…
                 whens = [sentence[r.q.start:(r.upper or r.q).end] for r in bounds]
                 thresholds = [r.q.value if r.comparator in (">=", ">", "between") else None
                               for r in bounds]
             else:
                 whens, thresholds = _whens(text, len(listed)), [None] * len(listed)
-            if not any(whens) and listed is not caps and "分别" not in text:
-                # 一等奖20万元,二等奖15万元: each sum behind its own short label
+            if not any(whens) and (listed is not caps or not mains) and "分别" not in text:
+                # 一等奖20万元,二等奖15万元: each sum behind its own short label; so are caps
+                # (珠三角地区每年最高6000元,其他地区每年最高4000元), but not caps of scopes
+                # (每项不超过50万元,同一单位每年最高100万元)
                 gaps = [sentence[(listed[i - 1].q.end if i else unit.start):r.q.start]
                         for i, r in enumerate(listed)]
-                whens = [re.sub(r"^.*[:,;、]|[的为]+$|给予|奖励|补贴", "", g) for g in gaps]
-                if not all(0 < len(w) <= 8 and "(" not in g for w, g in zip(whens, gaps, strict=True)):
+                whens = [_CAP_WORDS.sub("", re.sub(r"^.*[:,;、]|[的为]+$|给予|奖励|补贴", "", g))
+                         for g in gaps]
+                if not all(0 < len(w) <= 8 and "(" not in g and not _SCOPE_LABEL.match(w)
+                           for w, g in zip(whens, gaps, strict=True)) or len(set(whens)) < len(whens):
                     listed, whens = [], []
         if listed:
             tiers = tuple(Tier(w, amount=r.q.value if r.role == "amount" else None,
@@ -198,7 +212,43 @@ def supports(sentence: str, roles: list[Role], once_in_clause: bool = False,
         threshold = next((r for r in unit.roles if r.role == "threshold"
                           and main is not None and r.q.start < main.q.start), None)
         drafts.append((unit, support, threshold))
-    return _tiered(sentence, drafts) + out
+    return _tiered(sentence, _shared_base(sentence, drafts)) + out
+
+
+_LABEL = re.compile(r"^[,;]?(?:对)?(?P<label>[\u4e00-\u9fff]{2,8}?)(?:按|按照)")
+
+
+def _shared_base(sentence: str, drafts: list[tuple[_Unit, Support, Role | None]]
+                 ) -> list[tuple[_Unit, Support, Role | None]]:
+    """Shares of one base for different subjects, the base said once (大型企业按…缴纳失业保险费的30%
+    返还,中小微企业按60%返还) are one graded support: a tier per subject, the base of the first."""
+    out: list[tuple[_Unit, Support, Role | None]] = []
+    i = 0
+    while i < len(drafts):
+        unit, first, threshold = drafts[i]
+        group = [drafts[i]]
+        label = _LABEL.match(sentence[unit.start:unit.end])
+        if first.ratio is not None and first.amount is None and first.base and threshold is None \
+                and label and not first.tiers:
+            for nxt in drafts[i + 1:]:
+                s = nxt[1]
+                m = _LABEL.match(sentence[nxt[0].start:nxt[0].end])
+                if not (m and s.kind == first.kind and s.ratio is not None and s.amount is None
+                        and s.base is None and nxt[2] is None and not s.tiers):
+                    break
+                group.append(nxt)
+        if len(group) == 1:
+            out.append(drafts[i])
+            i += 1
+            continue
+        tiers = tuple(Tier(_LABEL.match(sentence[u.start:u.end]).group("label"),  # type: ignore[union-attr]
+                           ratio=s.ratio, cap=s.cap) for u, s, _ in group)
+        merged = _Unit(unit.start, group[-1][0].end, [r for u, _, _ in group for r in u.roles])
+        out.append((merged, Support(first.kind, base=first.base, tiers=tiers,
+                                    once=any(s.once for _, s, _ in group),
+                                    text=sentence[unit.start:group[-1][0].end].rstrip(",;")), None))
+        i += len(group)
+    return out
 
 
 def _tiered(sentence: str, drafts: list[tuple[_Unit, Support, Role | None]]) -> list[Support]:

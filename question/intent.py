@@ -27,20 +27,28 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 
 # (The patterns below read a clause's sentence; the facts of a clause are read too, see
 # service.answer.)
-MONEY = re.compile(r"\d[\d,.]*\s*(?:万元|亿元|千元|元)|[一二三四五六七八九十百千]+(?:万元|亿元)")
+# 50万元, 3,333万澳门元, 1000万美元, 两千万元
+MONEY = re.compile(r"\d[\d,.]*\s*(?:万|亿|千)?(?:澳门|澳|港|美|欧|日|新台)?元|"
+                   r"[一二三四五六七八九十百千]+(?:万|亿)(?:澳门|澳|港|美|欧)?元")
 PERCENT = re.compile(r"\d[\d.]*\s*%|百分之|[一二三四五六七八九十]成")
 DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|截止|截至|"
-                  r"\d{1,2}月(?:底|末|初|上旬|中旬|下旬)")
+                  r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:底|末|初|上旬|中旬|下旬)|"
+                  r"[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
 # How long a policy runs: "2016年至2018年", "有效期三年", "暂定三年有效期", "有效期至2025年底", "施行…期限5年".
 PERIOD = re.compile(r"\d{4}年?\s*[至到—–\-~－]\s*\d{4}年|有效期|期限为|期限\d|[至到]\d{4}年|"
                     r"[\d一二三四五六七八九十两]+年(?:内|期|有效)|[\d一二三四五六七八九十两]+(?:个月|天|个?工作日)|"
                     r"(?:不少于|不超过|不得超过|最长|最多|累计|满)[\d一二三四五六七八九十两]+(?:年|个月|日|天)|"
                     r"(?<!\d)[\d一二三四五六七八九十两]{1,2}个?(?:年|月)(?:左右|时间|以上)|"
-                    r"(?<!\d)\d{1,2}\s*[—–\-~－至到]\s*\d{1,2}个?(?:年|月)|经过[\d一二三四五六七八九十两]{1,2}个?(?:年|月)")
+                    r"(?<!\d)\d{1,2}\s*[—–\-~－至到]\s*\d{1,2}个?(?:年|月)|经过[\d一二三四五六七八九十两]{1,2}个?(?:年|月)|"
+                    # 十五日内 (not 6月30日), 连续补贴3年, 享受补贴不超过2年
+                    r"(?<![月\d])[\d一二三四五六七八九十百两]+日(?:内|以内|之内)|"
+                    r"(?:连续|补贴|贴息|补助|资助|奖励|享受|支持)[\d一二三四五六七八九十两]{1,2}个?(?:年|月)")
 NUMBER = re.compile(r"\d")
 CONTACT = re.compile(r"\d{3,4}[-—－ ]?\d{7,8}|1[3-9]\d{9}|联系人|[\w.]+@[\w.]+|"
                      r"(?:电话|热线|咨询|传真)[^。]{0,8}?\d{5,8}")
 _MATERIALS = re.compile(r"材料|申报文件|批复件|证明|证件|身份证|申请表|复印件|凭证|资料|证书|执照")
+# A sum said as what a measure gives at most (其他地区每年最高4000元, 标准为2000元).
+_GIVEN_BEFORE = re.compile(r"最高|最多|上限|封顶|标准为?[:：]?[^,;。]{0,2}$")
 SUPPORT_WORDS = re.compile(r"补贴|奖励|补助|资助|扶持|给予|发放|津贴|奖补|支持|加分|减免|返还")
 
 
@@ -113,6 +121,7 @@ def sentence_has_detail(sentence: str, detail: Detail, question_match: str) -> b
         # support: when the question asks how much support is given, the amount must stand
         # next to a support word (给予…奖励50万元, 最高补贴200万元, 50万元奖励) or be a share of it.
         return any(SUPPORT_WORDS.search(sentence[max(0, m.start() - 12):m.start()])
+                   or _GIVEN_BEFORE.search(sentence[max(0, m.start() - 6):m.start()])
                    or SUPPORT_WORDS.search(sentence[m.end():m.end() + 4]) for m in amounts)
     if detail.name == "rate":
         return bool(PERCENT.search(sentence))

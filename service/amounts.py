@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from corpus.facts import Circumstances, Support, Tier
-from question.numbers import format_money, format_number
+from question.numbers import format_money, format_number, money
 
 # kind → (the noun, the verb after 最多可)
 _KINDS = {"补助": ("补助", "补"), "补贴": ("补贴", "补"), "奖励": ("奖励", "奖"), "贴息": ("贴息", "贴息"),
@@ -27,6 +27,10 @@ _BASES = (("interest_paid", r"利息"), ("rd_expense", r"研发|研究开发"),
           ("revenue", r"营业收入|主营|销售|营收|收入"))
 _WHO = re.compile(r"(单个企业|单家企业|每家企业|每个企业|单个项目|每个项目|同一企业|同一项目|每户|每人|"
                   r"单户|单位)?(每年|年度|当年|累计)?(?:最高|最多|上限|不超过)")
+# How long a measure lasts, as clauses say it: 连续补贴3年, 享受补贴不超过2年, 补贴期限最长为6个月.
+_DURATION = re.compile(r"连续(?:补贴|支持|资助|奖励|贴息)?[\d一二三四五六七八九十两]+个?(?:年|月)|"
+                       r"(?:补贴|贴息|资助|扶持|享受补贴|享受)(?:期限|期)?(?:最长)?(?:不超过|为)?"
+                       r"[\d一二三四五六七八九十两]+个?(?:年|月)")
 _LEVELS = ("国家级", "省级", "市级", "区级", "县级")
 
 
@@ -73,21 +77,80 @@ def terms(support: Support) -> str:
         parts.append(f"分档{noun}" + "、".join(_tier_words(t) for t in support.tiers))
     if support.cap is not None:
         parts.append(_cap_words(support))
+    if parts and (lasting := _DURATION.search(support.text)):
+        parts.append(lasting.group(0))  # 补几年: the period as the clause says it
     return "、".join(parts) or support.text
 
 
 def _base_value(support: Support, circumstances: Circumstances,
-                words: str | None = None) -> tuple[float, str] | None:
+                words: str | None = None, asker: str = "") -> tuple[float, str] | None:
     field = _field(words or support.base)
-    if field is None:
+    if field is not None and getattr(circumstances, field):
+        return float(getattr(circumstances, field)), field
+    stated = stated_base(support, asker, words) if asker else None
+    return (stated, "stated") if stated is not None else None
+
+
+_PHRASE = re.compile(r"[^,，。;；!！?？\n]+")
+_HAN_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
+# Pairs of characters any sum's phrase may share with a measure's words without naming the same
+# thing (企业 in 企业营业收入 and 企业研发费用).
+_COMMON_PAIRS = frozenset({"企业", "公司", "我们", "单位", "项目", "今年", "去年", "上年", "年度", "当年",
+                           "一共", "实际", "支付", "支出", "费用", "金额", "资金", "给予", "补贴", "补助",
+                           "奖励", "资助", "多少", "能拿", "最多", "最高", "不超", "超过", "按照"})
+
+
+def _pairs(text: str) -> set[str]:
+    return {m.group(1) for m in _HAN_PAIR.finditer(text)} - _COMMON_PAIRS
+
+
+def stated_base(support: Support, asker: str, words: str | None = None) -> float | None:
+    """The asker's sum a ratio applies to when no ``Circumstances`` field names it: the sum
+    whose phrase shares a word with the base (交了8万失业保险 against 实际缴纳失业保险费的60%),
+    or, when the measure names no base, with the measure's own words (展位费花了3万 against
+    对…展位费…给予不超过实际支出50%的补助). A sum named as another field (营收2000万 against
+    研发费用的10%) is never taken for it."""
+    base_words = words or support.base or ""
+    base_field = _field(base_words)
+    best: tuple[int, float] | None = None
+    for phrase in _PHRASE.finditer(asker):
+        sums = money(phrase.group(0))
+        if len(sums) != 1:
+            continue
+        own_field = _field(phrase.group(0))
+        if own_field is not None and own_field != base_field:
+            continue
+        shared = len(_pairs(phrase.group(0)) & _pairs(base_words)) or (
+            0 if base_words and base_field else len(_pairs(phrase.group(0)) & _pairs(support.text)))
+        if shared and (best is None or shared > best[0]):
+            best = (shared, sums[0].value)
+    return best[1] if best is not None else None
+
+
+def _common_run(a: str, b: str) -> int:
+    """The length of the longest stretch of ``a`` that ``b`` also contains."""
+    best = 0
+    for start in range(len(a)):
+        end = start + best + 1
+        while end <= len(a) and a[start:end] in b:
+            best, end = end - start, end + 1
+    return best
+
+
+def _named_tier(tiers: tuple[Tier, ...], asker: str) -> Tier | None:
+    """The tier whose words the asker uses of themselves (我们是小微企业 → 中小微企业按60%): the one
+    sharing the longest stretch of three characters or more, when no other shares as long."""
+    if not asker:
         return None
-    value = getattr(circumstances, field)
-    return (float(value), field) if value else None
+    runs = [(_common_run(t.when, asker), t) for t in tiers if t.when]
+    longest = max((n for n, _ in runs), default=0)
+    fit = [t for n, t in runs if n == longest]
+    return fit[0] if longest >= 3 and len(fit) == 1 else None
 
 
-def matching_tier(support: Support, circumstances: Circumstances) -> Tier | None:
-    """The tier the asker's figures fit: by the level of a title they hold (国家级/省级…), or the
-    highest threshold their figure reaches."""
+def matching_tier(support: Support, circumstances: Circumstances, asker: str = "") -> Tier | None:
+    """The tier the asker's figures fit: by the level of a title they hold (国家级/省级…), by the
+    words they use of themselves, or the highest threshold their figure reaches."""
     tiers = support.tiers
     if not tiers:
         return None
@@ -97,9 +160,12 @@ def matching_tier(support: Support, circumstances: Circumstances) -> Tier | None
             fit = [t for t in tiers if level in t.when]
             if fit:
                 return fit[0]
+    if named := _named_tier(tiers, asker):
+        return named
     with_threshold = [t for t in tiers if t.threshold is not None]
     if with_threshold:
-        base = _base_value(support, circumstances, support.base or " ".join(t.when for t in tiers))
+        base = _base_value(support, circumstances, support.base or " ".join(t.when for t in tiers),
+                           asker)
         if base is not None:
             reached = [t for t in with_threshold if base[0] >= (t.threshold or 0)]
             if reached:
@@ -108,27 +174,31 @@ def matching_tier(support: Support, circumstances: Circumstances) -> Tier | None
 
 
 def _computed(support: Support, ratio: float | None, cap: float | None,
-              circumstances: Circumstances) -> str:
+              circumstances: Circumstances, asker: str = "") -> str:
     if ratio is None:
         return ""
-    base = _base_value(support, circumstances)
+    base = _base_value(support, circumstances, asker=asker)
     if base is None:
         return ""
     value, _ = base
     _, verb = _kind(support)
     figure = value * ratio / 100
     base_word = support.base or ""
+    if len(base_word) > 8:  # a base said at length reads worse than the sum alone
+        base_word = ""
     if cap is not None and figure > cap:
         return (f"您的{format_money(value)}{base_word}按{_ratio(ratio)}为{format_money(figure)}，"
                 f"超过上限，最多可{verb}{format_money(cap)}")
     return f"您的{format_money(value)}{base_word}最多可{verb}{format_money(figure)}"
 
 
-def support_sentence(support: Support, circumstances: Circumstances, cite: str = "") -> str:
+def support_sentence(support: Support, circumstances: Circumstances, cite: str = "",
+                     asker: str = "") -> str:
     """「按利息的50%补助、单个企业最高100万元：您的40万元利息最多可补20万元[1]。」; without the
-    asker's base, the terms alone; with tiers, the tier that fits the asker."""
+    asker's base, the terms alone; with tiers, the tier that fits the asker. ``asker``: the
+    question's own words, for a base no ``Circumstances`` field names (``stated_base``)."""
     head = terms(support)
-    tier = matching_tier(support, circumstances)
+    tier = matching_tier(support, circumstances, asker)
     _, verb = _kind(support)
     tail = ""
     if tier is not None:
@@ -138,10 +208,10 @@ def support_sentence(support: Support, circumstances: Circumstances, cite: str =
             tail = f"您适用「{tier.when}」档，可{verb}{format_money(tier.amount)}"
         else:
             tail = f"您适用「{tier.when}」档"
-            computed = _computed(support, ratio, cap, circumstances)
+            computed = _computed(support, ratio, cap, circumstances, asker)
             tail += f"，{computed}" if computed else ""
     else:
-        tail = _computed(support, support.ratio, support.cap, circumstances)
+        tail = _computed(support, support.ratio, support.cap, circumstances, asker)
     body = f"{head}：{tail}" if tail else head
     return f"{body}{cite}。"
 

@@ -28,6 +28,7 @@ from question.intent import Detail, sentence_has_detail
 from question.places import covered
 from question.query import Query
 from service import citations, facts_answer, offices_answer
+from service.bounds import check_bounds
 from service.citations import is_list
 from service.eligibility import Eligibility, verdict_sentence
 
@@ -107,31 +108,66 @@ def _quotable(clause: Clause) -> list[str]:
             if not is_flagged(s, flagged) and not _FORMULA.search(s)]
 
 
+# A figure a sentence states: a digit, 百分之…, or Chinese numerals with a unit (三月底, 十五日).
+_FIGURE = re.compile(r"\d|百分之|[零〇一二两三四五六七八九十百千万]+(?:%|万|亿|元|年|个月|月|日|天|人|家|个|项|倍|周岁|岁|成)")
+# A question that asks for a number (多少, 几, 多久, 比例 …).
+_ASKS_NUMBER = re.compile(r"多少|(?<!哪)几(?!乎)|多久|多长|多大|多高|比例|上限|封顶|最高|最多")
+AMOUNT = Detail("amount", "金额")
+CONTACT_LIMIT = 4  # a clause of contacts: phone, person, e-mail, address each on its own
+
+
+def _is_heading(sentence: str, heading: str) -> bool:
+    """A sentence that only repeats the clause's heading (四、支持政策). An article's heading is its
+    first sentence (第十三条 个体工商户应当于每年1月1日至6月30日…): that one says something."""
+    if sentence.strip("。 ") != heading:
+        return False
+    article = re.match(r"第[一二三四五六七八九十百零〇\d]+条", heading)
+    return not article or heading.endswith((":", "："))  # 第五条…应当符合下列条件: leads a list
+
+
 def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | None,
-                    q_match: str, limit: int = 2) -> list[str]:
+                    q_match: str, limit: int = 2, query: Query | None = None) -> list[str]:
     found = _quotable(hit.clause)
     # The heading on a line of its own ("四、支持政策") says nothing the sentences below do not.
-    heading = to_match(hit.clause.heading_path[-1]).strip("。 ") if hit.clause.numbered else ""
-    found = [s for s in found if s.strip("。 ") != heading] or found
+    heading = to_match(hit.clause.heading_path[-1]).strip("。 ").replace(" ", "") \
+        if hit.clause.numbered else ""
+    found = [s for s in found if not _is_heading(s.replace(" ", ""), heading)] or found
     if not found:
         return []
+    asks_number = bool(_ASKS_NUMBER.search(q_match))
+    if detail is None and query is not None and facts_answer.asks_sum(query):
+        detail = AMOUNT  # 能返多少, 一年最多多少: the sentence that states the sum
+    own = query.own_match if query is not None else q_match
+    # the asker's figures pick the sentence of their band (干了6年 → 满5年不足10年的…18个月)
+    banded = asks_number and query is not None and not query.asks_eligibility
+    if detail is not None and detail.name == "contact":
+        limit = max(limit, CONTACT_LIMIT)
+    elif "分别" in q_match or len(re.findall(r"多少|几", own)) >= 2:
+        limit = max(limit, 2)  # two figures asked: 单位和个人分别…, 至少…多少？其中…多少？
     # The heading-only first sentence ("1.建设高水平创新载体。") says little on its own.
     scored = []
     for i, s in enumerate(found):
         score = _overlap(s, q_tokens)
         if detail and sentence_has_detail(s, detail, q_match):
             score += 20
-        elif intent == "target_number" and re.search(r"\d", s):
+        elif intent == "target_number" and _FIGURE.search(s):
             score += 6
         elif intent == "support_measure" and re.search(r"支持|补贴|奖励|给予|扶持", s):
             score += 4
         elif intent == "responsible_office" and any(name in s for name in office_names(hit)):
             score += 6  # the sentence that names who does it
+        if asks_number and not _FIGURE.search(s):
+            score -= 12  # asked how much: a sentence without a figure does not answer it
+        if banded:
+            status = check_bounds(s, own)[0]
+            score += 12 if status == "met" else -6 if status == "not_met" else 0
         if len(s) < 14:
             score -= 3
         scored.append((score, -i, s))
     top = sorted(scored, reverse=True)[:limit]
     chosen = {s for score, _, s in top if score > 0} or {top[0][2]}
+    if detail is not None and detail.name == "contact":
+        chosen = {s for s in chosen if sentence_has_detail(s, detail, q_match)} or chosen
     return [s for s in found if s in chosen]
 
 
@@ -262,7 +298,8 @@ def _document_line(generation: Generation, doc_id: str) -> str | None:
     # the one date a citation carries: when it was issued, else when it was published
     if doc.get("date_issued") or doc.get("date_published"):
         label = "成文日期" if doc.get("date_issued") else "发布日期"
-        parts.append(f"{label}：{doc.get('date_issued') or doc.get('date_published')}")
+        iso = doc.get("date_issued") or doc.get("date_published")
+        parts.append(f"{label}：{facts_answer.chinese_date(iso) or iso}")  # 2025年5月27日, as documents say
     return "，".join(parts)
 
 
@@ -369,14 +406,16 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
             lines += [heading] + [f"{item.rstrip('。；;')}[{i}]。" for item in items]
             continue
         chosen = _best_sentences(hit, q_tokens, intent, detail, q_match,
-                                 limit=2 if len(cited) <= 2 else 1)
+                                 limit=2 if len(cited) <= 2 else 1, query=query)
         for sentence in chosen:
             lines.append(f"{sentence.rstrip('。；;')}[{i}]。")
+    support = facts_answer.support_line(query, cited) if facts_answer.asks_amount(query) else None
     if eligibility is not None:
         lines.insert(0, verdict_sentence(eligibility, facts_answer.citation_numbers(cited)))
-    elif intent == "support_measure" or (detail is not None and detail.name in ("amount", "rate")):
-        if line := facts_answer.support_line(query, cited):
-            lines.insert(0, line)
+        if support and facts_answer.asks_sum(query):
+            lines.insert(1, support)  # 能不能申请, 能拿多少: the verdict, then the sum
+    elif support:
+        lines[:0] = support.split("\n")  # one line per compared document
     if intent == "responsible_office" and lines:
         lines, cited = offices_answer.with_full_names(lines, cited,
                                                       _document(generation, cited[0].clause.doc_id))

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from corpus.amounts import classify, quantities
 from corpus.clean import to_match
 from corpus.facts import Condition, DateFact, Fact, Support
 from corpus.injection import instruction_sentences, is_flagged
@@ -41,6 +42,16 @@ def trusted_facts(clause: Clause) -> list[Fact]:
     return [f for f in clause.facts
             if not any(is_flagged(part, flagged) for part in _SENTENCE.findall(_said_by(f)))
             and not (_said_by(f) == "" and any(_named(f) in item for item in flagged))]
+
+
+def _caps_stated(support: Support) -> bool:
+    """Whether the support carries every cap its words set: caps for different regions or
+    kinds read as one would state one of them as the rule."""
+    if support.ratio is not None or support.amount is not None:
+        return True  # a further cap is a scope's (每项不超过50万元,同一单位每年最高100万元)
+    stated = {support.cap} | {t.cap for t in support.tiers} | {t.amount for t in support.tiers}
+    return all(r.q.value in stated for r in classify(support.text, quantities(support.text))
+               if r.role == "cap")
 
 
 def _said_by(fact: Fact) -> str:
@@ -74,7 +85,33 @@ def citation_numbers(cited: Sequence[Hit]) -> dict[str, int]:
 def support_line(query: Query, cited: Sequence[Hit]) -> str | None:
     """The support a cited clause gives, amount, ratio, base and cap together, with the
     asker's figure computed when they state its base; the support whose words the question
-    shares most."""
+    shares most. A comparison of documents gets one line per document that states one."""
+    found = _supports(query, cited)
+    docs = list(dict.fromkeys(cited[-n - 1].clause.doc_id for _, n, _ in found))
+    if query.comparison and len(docs) >= 2:
+        lines = []
+        for doc in docs:
+            own = [item for item in found if cited[-item[1] - 1].clause.doc_id == doc]
+            shared, n, support = max(own, key=lambda item: (item[0], item[1]))
+            if _caps_stated(support):
+                title = cited[-n - 1].clause.title or doc
+                lines.append(f"《{to_match(title)}》：" + support_sentence(
+                    support, query.circumstances, cite=f"[{-n}]", asker=query.own_match))
+        if len(lines) >= 2:
+            return "\n".join(lines)
+    if not found:
+        return None
+    shared, n, support = max(found, key=lambda item: (item[0], item[1]))
+    if shared == 0 and len(found) > 1:
+        return None  # several measures, none the question names: quoting is more faithful
+    if not _caps_stated(support):
+        return None  # 珠三角地区每年最高6000元,其他地区每年最高4000元: one cap alone would mislead
+    return support_sentence(support, query.circumstances, cite=f"[{-n}]", asker=query.own_match)
+
+
+def _supports(query: Query, cited: Sequence[Hit]) -> list[tuple[int, int, Support]]:
+    """(the length of the question's words it shares, minus its citation number, the support)
+    for each support with a figure in the cited clauses."""
     asked = set(query.tokens)
     found: list[tuple[int, int, Support]] = []
     for n, hit in enumerate(cited, start=1):
@@ -83,24 +120,39 @@ def support_line(query: Query, cited: Sequence[Hit]) -> str | None:
                                               or fact.cap is not None or fact.tiers):
                 shared = sum(len(t) for t in asked if t in fact.text)
                 found.append((shared, -n, fact))
-    if not found:
-        return None
-    shared, n, support = max(found, key=lambda item: (item[0], item[1]))
-    if shared == 0 and len(found) > 1:
-        return None  # several measures, none the question names: quoting is more faithful
-    return support_sentence(support, query.circumstances, cite=f"[{-n}]")
+    return found
 
 
-def _day(iso: str | None) -> str | None:
-    if not iso:
+# How askers ask what a measure gives: 能拿多少, 能返多少, 一年最多多少, 补几年, 封顶多少, 怎么算.
+_ASKS_AMOUNT = re.compile(
+    r"(?:拿|补|奖|返|给|发|贴|领|资助|扶持|奖补|减免|抵扣|扣除|扣|报销|支持|贷)[^,，。？?;；]{0,4}?多少|"
+    r"多少(?:钱|万|补贴|补助|奖励|资金|奖金|额度)|最(?:多|高)(?:能|可以?)?[^,，。？?;；]{0,4}?多少|"
+    r"上限|封顶|怎么算|如何计算|什么标准|按什么标准|标准是多少")
+
+
+def asks_sum(query: Query) -> bool:
+    """Whether the asker's words ask how much a measure gives (能拿多少, 最多多少, 封顶)."""
+    return bool(_ASKS_AMOUNT.search(query.own_match))
+
+
+def asks_amount(query: Query) -> bool:
+    """Whether the question asks what a measure gives (an amount, a share of a sum, a cap)."""
+    return asks_sum(query) or query.intent == "support_measure" \
+        or (query.detail is not None and query.detail.name in ("amount", "rate"))
+
+
+def chinese_date(iso: str | None) -> str | None:
+    """``2025-05-27`` → ``2025年5月27日``; None for anything not a whole ISO date."""
+    parts = (iso or "").split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
         return None
-    year, month, day = (int(part) for part in iso.split("-"))
+    year, month, day = (int(part) for part in parts)
     return f"{year}年{month}月{day}日"
 
 
 def _standing(record: Mapping[str, Any], status: str) -> str:
     if status == "expired":
-        return f"已于{_day(record.get('date_expires'))}失效" if record.get("date_expires") \
+        return f"已于{chinese_date(record.get('date_expires'))}失效" if record.get("date_expires") \
             else "已失效"
     if status == "repealed":
         return f"已被《{to_match(record['repealed_by'])}》废止" if record.get("repealed_by") \
@@ -137,7 +189,7 @@ def validity_line(record: Mapping[str, Any], hits: Sequence[Hit], clauses: Seque
     dates, citing its clause that states them (a retrieved one first, else any of the
     document's ``clauses``); None when the documents give no date."""
     doc = record["doc_id"]
-    effective, expires = _day(record.get("date_effective")), _day(record.get("date_expires"))
+    effective, expires = chinese_date(record.get("date_effective")), chinese_date(record.get("date_expires"))
     if not effective and not expires:
         return None
     own = [h for h in hits if h.clause.doc_id == doc]

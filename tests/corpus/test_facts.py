@@ -161,6 +161,23 @@ def test_caps_given_respectively_are_tiers_but_a_yearly_cap_is_not() -> None:
     assert (yearly.ratio, yearly.base, yearly.cap, yearly.tiers) == (5, "实际交易金额", 5e5, ())
 
 
+def test_caps_each_behind_its_own_label_are_tiers() -> None:
+    found = one("补贴标准为：甲类地区每年最高8000元，其他地区每年最高5000元。", Support)
+    assert [(t.when, t.cap) for t in found.tiers] == [("甲类地区", 8000), ("其他地区", 5000)]
+    assert found.cap is None
+
+
+def test_shares_of_one_base_for_different_subjects_are_tiers_with_that_base() -> None:
+    found = one("大型企业按其上年度实际缴纳养老保险费的40%返还，小型企业按70%返还。", Support)
+    assert [(t.when, t.ratio) for t in found.tiers] == [("大型企业", 40), ("小型企业", 70)]
+    assert found.base == "上年度实际缴纳养老保险费"
+
+
+def test_a_base_said_at_length_is_kept_whole() -> None:
+    found = one("领取期间可以领取求职补贴，标准为本人离职前十二个月平均缴费工资的百分之二十。", Support)
+    assert (found.ratio, found.base) == (20, "本人离职前十二个月平均缴费工资")
+
+
 def test_a_sum_per_person_names_its_unit() -> None:
     found = one("企业吸纳高校毕业生就业的,按每人3000元给予一次性就业补贴。", Support)
     assert (found.amount, found.base, found.kind, found.once) == (3000, "每人", "补助", True)

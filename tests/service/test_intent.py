@@ -23,6 +23,13 @@ from question.intent import asked_detail, sentence_has_detail
     ("申报有问题找谁，电话多少？", "联系人：王明，联系电话：0543-3161234。", True),
     ("申报的联系方式是什么？", "联系邮箱：zxqyk@example.gov.cn。", True),
     ("申报的联系电话是多少？", "申报截止时间为2024年6月30日。", False),
+    ("离职后名单要在几天内报送？", "并自解除劳动关系之日起十五日内将名单报送经办机构。", True),
+    ("离职后名单要在几天内报送？", "每年1月1日至6月30日报送年度报告。", True),
+    ("离职后名单要在几天内报送？", "经办机构应当及时受理。", False),
+    ("贴息能贴几年？", "按贷款利息的30%给予贴息，连续补贴3年。", True),
+    ("年度计划什么时候公布？", "并于每年三月底前向社会公布。", True),
+    ("首批批出的总金额多少钱？", "首批批出77宗申请，总批准金额约3,333万澳门元。", True),
+    ("租金补贴一年最多补多少？", "补贴标准：甲地区每年最高6000元，其他地区每年最高4000元。", True),
 ])
 def test_a_sentence_states_the_asked_detail(question: str, sentence: str, stated: bool) -> None:
     detail = asked_detail(to_match(question))

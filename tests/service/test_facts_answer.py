@@ -1,0 +1,150 @@
+"""The first sentence that states the asked figure: the support computed on the asker's own sum,
+the tier named by the asker's words, the sentence that states the figure asked, and nothing
+composed when the facts would say less than the clause (texts made up for the tests)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from corpus.clean import to_match
+from corpus.extract_facts import extract_facts
+from corpus.facts import Circumstances, Support, Tier
+from corpus.models import Clause
+from index.search import Hit
+from question.query import parse
+from service.amounts import stated_base, support_sentence
+from service.answer import _best_sentences
+from service.facts_answer import asks_amount, chinese_date, support_line
+
+NOTHING = Circumstances()
+
+
+def hit(text: str, heading: tuple[str, ...] = ("第一条",), numbered: bool = True) -> Hit:
+    match = to_match(text)
+    clause = Clause(clause_id="doc:1", doc_id="doc", source_file="doc.txt", title="某办法",
+                    doc_number=None, date=None, kind="regulation", heading_path=heading,
+                    number_path="1" if numbered else "", text=text, text_match=match,
+                    facts=extract_facts(match))
+    return Hit(clause, 1.0, 1.0, 1.0, 1)
+
+
+def best(text: str, question: str, heading: tuple[str, ...] = ("第一条",), limit: int = 2) -> list[str]:
+    query = parse(question)
+    return _best_sentences(hit(text, heading), set(query.tokens), query.intent, query.detail,
+                           query.match, limit=limit, query=query)
+
+
+# ------------------------------------------------------------------ the asker's own sum
+REFUND = Support("补助", ratio=60, base="企业及其职工上年度实际缴纳养老保险费",
+                 text="按企业及其职工上年度实际缴纳养老保险费的60%返还")
+
+
+def test_the_asker_s_sum_is_the_base_its_words_share() -> None:
+    asker = to_match("去年单位和职工一共交了10万养老保险，能返多少？")
+    assert stated_base(REFUND, asker) == 100_000
+    assert support_sentence(REFUND, NOTHING, "[1]", asker=asker) == (
+        "按企业及其职工上年度实际缴纳养老保险费的60%补助：您的10万元最多可补6万元[1]。")
+
+
+def test_a_sum_named_as_another_quantity_is_not_the_base() -> None:
+    research = Support("补助", ratio=10, base="研发费用", text="对营业收入增长的企业按研发费用的10%给予补助")
+    assert stated_base(research, to_match("我们营业收入2000万元，能补多少？")) is None
+    assert support_sentence(research, NOTHING, asker=to_match("我们营业收入2000万元，能补多少？")) == \
+        "按研发费用的10%补助。"
+
+
+def test_a_measure_without_a_named_base_takes_the_sum_of_what_it_names() -> None:
+    booth = Support("补助", ratio=40, base="实际支出", text="对企业参展的展位费给予不超过实际支出40%的补助")
+    asker = to_match("我们参展展位费花了5万，能补多少？")
+    assert support_sentence(booth, NOTHING, asker=asker).endswith("您的5万元实际支出最多可补2万元。")
+
+
+def test_the_tier_the_asker_names_of_themselves() -> None:
+    tiered = Support("补助", base="上年度实际缴纳养老保险费", tiers=(
+        Tier("大型企业", ratio=40), Tier("小型企业", ratio=70)))
+    asker = to_match("我们是小型企业，去年交了20万养老保险费，能返多少？")
+    assert support_sentence(tiered, NOTHING, asker=asker) == (
+        "分档补助大型企业40%、小型企业70%：您适用「小型企业」档，您的20万元最多可补14万元。")
+    assert "适用" not in support_sentence(tiered, NOTHING, asker=to_match("我们是企业，能返多少？"))
+
+
+# ------------------------------------------------------------------ when a line is composed
+def test_asking_what_a_measure_gives() -> None:
+    assert asks_amount(parse("稳岗返还能返多少？"))
+    assert asks_amount(parse("租金补贴一年最多多少？"))
+    assert not asks_amount(parse("申请需要准备哪些材料？"))
+
+
+def test_a_support_line_on_the_asker_s_sum() -> None:
+    found = hit("对企业支付的国际物流费用，按其国际物流费用的10%给予资金扶持，每家企业最多不超过50万元。")
+    line = support_line(parse("我们一年国际物流费花了300万元，能补多少？"), [found])
+    assert line == "按国际物流费用的10%补助、每家企业最高50万元：您的300万元国际物流费用最多可补30万元[1]。"
+
+
+def test_no_line_when_one_cap_would_stand_for_several() -> None:
+    found = hit("补贴标准：甲类地区每年最高8000元，其他地区每年最高5000元。")
+    line = support_line(parse("租金补贴一年最多多少？"), [found])
+    assert line is not None and "8000元" in line and "5000元" in line  # read as two tiers
+    one_cap = Support("补助", cap=8000, text="补贴标准:甲类地区每年最高8000元,其他地区每年最高5000元")
+    facts_only = Hit(replace(found.clause, facts=(one_cap,)), 1.0, 1.0, 1.0, 1)
+    assert support_line(parse("租金补贴一年最多多少？"), [facts_only]) is None
+
+
+# ------------------------------------------------------------------ the sentence that answers
+def test_an_article_s_first_sentence_is_not_dropped_as_its_heading() -> None:
+    text = "第十三条 个体户应当于每年1月1日至6月30日报送年度报告。个体户应当对报告的真实性负责。"
+    chosen = best(text, "个体户年报每年截止到几号？",
+                  heading=("第十三条 个体户应当于每年1月1日至6月30日报送年度报告",), limit=1)
+    assert chosen == ["第十三条个体户应当于每年1月1日至6月30日报送年度报告。"]
+
+
+def test_the_sentence_of_the_asker_s_band() -> None:
+    text = ("缴费时间满1年不足5年的，领取期限最长为12个月；缴费时间满5年不足10年的，领取期限最长为18个月；"
+            "缴费时间10年以上的，领取期限最长为24个月。")
+    assert best(text, "我累计缴费7年了，最长能领多久？", limit=1) == ["缴费时间满5年不足10年的,领取期限最长为18个月;"]
+
+
+def test_two_figures_asked_two_sentences_said() -> None:
+    text = ("第六条 有关部门应当支持中小企业参与采购。预留份额应当占预算总额的百分之三十以上；"
+            "其中，预留给小微企业的比例不低于百分之六十。")
+    chosen = best(text, "采购预算至少要留多少给中小企业？其中小微企业能占多少？", limit=1)
+    assert chosen == ["预留份额应当占预算总额的百分之三十以上;", "其中,预留给小微企业的比例不低于百分之六十。"]
+
+
+def test_every_contact_sentence_of_a_contact_clause() -> None:
+    text = "联系人：张三\n联系电话：1234567\n邮箱：abc@example.cn"
+    chosen = best(text, "电话、邮箱是多少？", heading=("联系方式",), limit=1)
+    assert any("1234567" in s for s in chosen) and any("abc@example.cn" in s for s in chosen)
+
+
+def test_a_date_as_documents_write_it() -> None:
+    assert chinese_date("2025-05-27") == "2025年5月27日"
+    assert chinese_date("2025-05") is None
+
+
+def test_a_comparison_gets_one_line_per_document() -> None:
+    province = hit("对首台套产品按销售价格的20%给予补助，最高1000万元。")
+    city = hit("对首台套产品按销售价格的10%给予补助，最高300万元。")
+    city = Hit(replace(city.clause, clause_id="city:1", doc_id="city", title="某市办法"), 1.0, 1.0, 1.0, 2)
+    query = replace(parse("首台套省里和市里的补助比例和封顶分别是多少？"), comparison=True)
+    assert support_line(query, [province, city]) == (
+        "《某办法》：按销售价格的20%补助、最高1000万元[1]。\n《某市办法》：按销售价格的10%补助、最高300万元[2]。")
+
+
+def test_an_article_s_lead_in_to_a_list_says_nothing() -> None:
+    text = "第五条 申请认定基地，应当符合下列条件：\n（一）每年提供见习岗位不少于10个。"
+    chosen = best(text, "我们一年能提供8个岗位，能申请认定基地吗？",
+                  heading=("第五条 申请认定基地，应当符合下列条件：",), limit=1)
+    assert chosen == ["(一)每年提供见习岗位不少于10个。"]
+
+
+def test_how_long_a_measure_lasts_is_said_with_its_terms() -> None:
+    loan = Support("贴息", ratio=30, base="贷款实际利息", cap=1_000_000,
+                   text="按照贷款实际利息的30%给予贴息补助,单个项目每年不超过100万元,连续补贴3年")
+    assert support_sentence(loan, NOTHING) == "按贷款实际利息的30%贴息、单个项目每年最高100万元、连续补贴3年。"
+
+
+def test_a_further_cap_of_a_scope_keeps_the_line() -> None:
+    found = hit("按实际交易金额给予企业5%、每项不超过50万元的资助，同一单位每年最高资助100万元。")
+    line = support_line(parse("交易金额实际付了80万，能资助多少？"), [found])
+    assert line is not None and line.endswith("最多可补4万元[1]。")
