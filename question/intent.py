@@ -60,7 +60,7 @@ _DETAILS: list[tuple[re.Pattern[str], Detail]] = [
                 r"最高(?:能|可)?(?:补|奖|给|拿|资助)|最(?:多|高)多少(?![人家个位项件次天年月])"),
      Detail("amount", "金额")),
     # how a graded support steps (分档): several amounts or shares, each with its threshold
-    (re.compile(r"分档|几档|哪几档|档次|怎么分|如何分"), Detail("tiers", "分档标准")),
+    (re.compile(r"分档|几档|哪几档|档次"), Detail("tiers", "分档标准")),
     (re.compile(r"税率|费率|利率是多少|比例是多少|百分之几|多少比例|按多少比例|多少个点"),
      Detail("rate", "比例或税率")),
     (re.compile(r"有效期|期限|执行期|实施期|施行期|多长时间|多久|期多长|期有多长|哪几年|到哪年|"

@@ -24,10 +24,14 @@ if TYPE_CHECKING:
     from service.engine import Generation
 
 # A fee word whose first part is a verb or a generic head, not the name of a fee (收费, 缴费,
-# 免费, 经费, 费用): it names no particular charge.
-_NOT_A_FEE = frozenset("收缴交免消花付经话")
+# 免费, 经费, 税费, 费用): it names no particular charge.
+_NOT_A_FEE = frozenset("收缴交免消花付经话税")
 # A title that speaks for the whole country (a page hosted by a city still names that city).
 _NATIONAL = re.compile(r"^(?:中华人民共和国|国务院|全国)")
+# The country's own names locate nothing (国务院令 in a national regulation's header).
+_COUNTRY = frozenset({"中华人民共和国", "中国", "全国", "国家"})
+# When and how long are answered together by a relative period (自受理之日起15日内).
+_TEMPORAL = frozenset({"date", "period"})
 # How far down the hits a clause of a document that speaks for the asked place is taken.
 HIT_REACH = 5
 _PHRASE = re.compile(r"[^，,。；;！!？?\n]+")
@@ -49,7 +53,7 @@ def _doc_texts(generation: Generation) -> Mapping[str, str]:
 def _doc_located(generation: Generation) -> Mapping[str, bool]:
     """Whether each document names a province or city at all: one that names none (a national
     law, regulation or ministry notice) holds everywhere."""
-    names = gazetteer().names | generation.index.catalogue.places
+    names = (gazetteer().names | generation.index.catalogue.places) - _COUNTRY
     return {doc: not _NATIONAL.search(text.split("\n", 1)[0]) and any(name in text for name in names)
             for doc, text in _doc_texts(generation).items()}
 
@@ -132,5 +136,7 @@ def unstated_detail(query: Query, cited: Sequence[Hit],
     that no cited clause states: one ask of two unanswered is a near miss."""
     if "还是" in query.own_match:  # an alternative (一次给还是分几年给) is answered by either
         return None
+    first = query.detail.name if query.detail else ""
     return next((d for d in query.details[1:] if d != query.detail
+                 and not {d.name, first} <= _TEMPORAL
                  and not any(states(hit, d) for hit in cited)), None)

@@ -77,3 +77,8 @@ def test_a_month_asked_is_a_date_and_every_ask_is_read() -> None:
     names = [d.name for d in asked_details(to_match("贴息每年最多多少？补几年？"))]
     assert names == ["amount", "period"]
     assert asked_detail(to_match("要准备哪些证明材料？")).name == "materials"  # type: ignore[union-attr]
+
+
+def test_how_a_system_is_layered_is_not_a_tier_schedule() -> None:
+    assert asked_detail(to_match("集群梯度培育体系是怎么分层的？")) is None
+    assert asked_detail(to_match("运营费补贴具体怎么分档？")).name == "tiers"  # type: ignore[union-attr]

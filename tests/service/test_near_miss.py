@@ -38,6 +38,7 @@ def test_the_asked_fee_is_read_but_a_fee_only_stated_is_not() -> None:
     assert asked_fees(parse("单位买的工伤保险，政府给不给报销保费？")) == ["保费"]
     assert asked_fees(parse("我们交了评审费，一项给多少奖励？")) == []
     assert asked_fees(parse("申请要收费吗？")) == []
+    assert asked_fees(parse("开小微企业有没有税费上的照顾？")) == []
 
 
 def test_a_fee_is_named_also_in_its_long_form() -> None:
@@ -53,3 +54,9 @@ def test_a_second_ask_no_cited_clause_states_is_found() -> None:
     assert missing is not None and missing.name == "period"
     says.add("period")
     assert unstated_detail(query, ["clause"], lambda hit, d: d.name in says) is None  # type: ignore[list-item]
+
+
+def test_when_and_how_long_answer_each_other() -> None:
+    query = parse("经办机构多久审核完？钱从什么时候开始发？")
+    assert [d.name for d in query.details] == ["period", "date"]
+    assert unstated_detail(query, ["clause"], lambda hit, d: d.name == "period") is None  # type: ignore[list-item]
