@@ -10,8 +10,8 @@ at the documents the answer would cite.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from corpus.clean import to_match
@@ -39,23 +39,31 @@ _PHRASE = re.compile(r"[^，,。；;！!？?\n]+")
 _ASKS = re.compile(r"多少|多大|几|哪|什么|谁|怎|如何|吗|呢|是否|有没有|有无|能否|([\u4e00-\u9fff])不\1")
 
 
-@lru_cache(maxsize=4)
+# Per generation, held no longer than the generation itself (a reload frees the old one).
+_TEXTS: weakref.WeakKeyDictionary[Generation, Mapping[str, str]] = weakref.WeakKeyDictionary()
+_LOCATED: weakref.WeakKeyDictionary[Generation, Mapping[str, bool]] = weakref.WeakKeyDictionary()
+
+
 def _doc_texts(generation: Generation) -> Mapping[str, str]:
     """Each indexed document's text in matching form, its title included."""
-    parts: dict[str, list[str]] = {}
-    for clause in generation.index.clauses:
-        doc = parts.setdefault(clause.doc_id, [to_match(clause.title or "")])
-        doc.append(clause.text_match)
-    return {doc: "\n".join(texts) for doc, texts in parts.items()}
+    if generation not in _TEXTS:
+        parts: dict[str, list[str]] = {}
+        for clause in generation.index.clauses:
+            doc = parts.setdefault(clause.doc_id, [to_match(clause.title or "")])
+            doc.append(clause.text_match)
+        _TEXTS[generation] = {doc: "\n".join(texts) for doc, texts in parts.items()}
+    return _TEXTS[generation]
 
 
-@lru_cache(maxsize=4)
 def _doc_located(generation: Generation) -> Mapping[str, bool]:
     """Whether each document names a province or city at all: one that names none (a national
     law, regulation or ministry notice) holds everywhere."""
-    names = (gazetteer().names | generation.index.catalogue.places) - _COUNTRY
-    return {doc: not _NATIONAL.search(text.split("\n", 1)[0]) and any(name in text for name in names)
+    if generation not in _LOCATED:
+        names = (gazetteer().names | generation.index.catalogue.places) - _COUNTRY
+        _LOCATED[generation] = {
+            doc: not _NATIONAL.search(text.split("\n", 1)[0]) and any(name in text for name in names)
             for doc, text in _doc_texts(generation).items()}
+    return _LOCATED[generation]
 
 
 def place_forms(place: str, doc_places: Iterable[Sequence[str]]) -> tuple[str, ...]:

@@ -51,6 +51,7 @@ def test_a_closing_formula_is_never_quoted_but_a_sentence_containing_one_is() ->
     # 连续N年 and N日内 are periods
     ("贷款贴息补几年？", "按贷款利息的40%给予贴息，连续补贴2年。", True),
     ("贷款贴息每年最多多少？", "按贷款利息的40%给予贴息，连续补贴2年。", True),
+    ("奖励分几年给？", "给予10万元奖励（第一年6万元，第二年4万元）。", True),
     ("离职后要在几天内报给经办机构？", "应当自离职之日起十日内报送经办机构备案。", True),
     # when to apply: a window, a deadline, or a time the application is due by
     ("计划一般什么时候对外公布？", "各部门于每年四月底前向社会公布。", True),
