@@ -27,29 +27,31 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 
 # (The patterns below read a clause's sentence; the facts of a clause are read too, see
 # service.answer.)
-# 50万元, 3,333万澳门元, 1000万美元, 两千万元
-MONEY = re.compile(r"\d[\d,.]*\s*(?:万|亿|千)?(?:澳门|澳|港|美|欧|日|新台)?元|"
-                   r"[一二三四五六七八九十百千]+(?:万|亿)(?:澳门|澳|港|美|欧)?元")
+# 元 in any currency a document quotes (3,333万澳门元, 300万美元, 50万港元, 两千万元).
+MONEY = re.compile(r"\d[\d,.]*\s*[万亿千]?(?:澳门|澳|港|美|欧|日|新台|人民币)?元|"
+                   r"[一二三四五六七八九十百千]+[万亿](?:澳门|澳|港|美|欧|日|新台)?元")
 PERCENT = re.compile(r"\d[\d.]*\s*%|百分之|[一二三四五六七八九十]成")
+_MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]|十[一二])月"
 DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|截止|截至|"
-                  r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:底|末|初|上旬|中旬|下旬)|"
-                  r"[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
+                  rf"{_MONTH}(?:底|末|初|上旬|中旬|下旬|[\d一二三四五六七八九十]{{1,3}}日)|"
+                  rf"每年{_MONTH}")
 # How long a policy runs: "2016年至2018年", "有效期三年", "暂定三年有效期", "有效期至2025年底", "施行…期限5年".
 PERIOD = re.compile(r"\d{4}年?\s*[至到—–\-~－]\s*\d{4}年|有效期|期限为|期限\d|[至到]\d{4}年|"
                     r"[\d一二三四五六七八九十两]+年(?:内|期|有效)|[\d一二三四五六七八九十两]+(?:个月|天|个?工作日)|"
                     r"(?:不少于|不超过|不得超过|最长|最多|累计|满)[\d一二三四五六七八九十两]+(?:年|个月|日|天)|"
                     r"(?<!\d)[\d一二三四五六七八九十两]{1,2}个?(?:年|月)(?:左右|时间|以上)|"
                     r"(?<!\d)\d{1,2}\s*[—–\-~－至到]\s*\d{1,2}个?(?:年|月)|经过[\d一二三四五六七八九十两]{1,2}个?(?:年|月)|"
-                    # 十五日内 (not 6月30日), 连续补贴3年, 享受补贴不超过2年
+                    # 十五日内 (not 6月30日), 连续补贴3年, 享受补贴不超过2年, 第2年
                     r"(?<![月\d])[\d一二三四五六七八九十百两]+日(?:内|以内|之内)|"
-                    r"(?:连续|补贴|贴息|补助|资助|奖励|享受|支持)[\d一二三四五六七八九十两]{1,2}个?(?:年|月)")
+                    r"(?:补贴|贴息|补助|资助|奖励|享受|支持)[\d一二三四五六七八九十两]{1,2}个?(?:年|月)|"
+                    r"连续[\u4e00-\u9fff]{0,4}?[\d一二三四五六七八九十两]+个?(?:年|月)|第[\d一二三四五六七八九十两]+年")
 NUMBER = re.compile(r"\d")
 CONTACT = re.compile(r"\d{3,4}[-—－ ]?\d{7,8}|1[3-9]\d{9}|联系人|[\w.]+@[\w.]+|"
-                     r"(?:电话|热线|咨询|传真)[^。]{0,8}?\d{5,8}")
+                     r"(?:电话|热线|咨询|传真|致电)[^。]{0,8}?\d{5,8}")
 _MATERIALS = re.compile(r"材料|申报文件|批复件|证明|证件|身份证|申请表|复印件|凭证|资料|证书|执照")
 # A sum said as what a measure gives at most (其他地区每年最高4000元, 标准为2000元).
 _GIVEN_BEFORE = re.compile(r"最高|最多|上限|封顶|标准为?[:：]?[^,;。]{0,2}$")
-SUPPORT_WORDS = re.compile(r"补贴|奖励|补助|资助|扶持|给予|发放|津贴|奖补|支持|加分|减免|返还")
+SUPPORT_WORDS = re.compile(r"补贴|奖励|补助|资助|扶持|给予|发放|津贴|奖补|支持|加分|减免|返还|贴息")
 
 
 @dataclass(frozen=True)
@@ -63,14 +65,18 @@ class Detail:
 _DETAILS: list[tuple[re.Pattern[str], Detail]] = [
     (re.compile(r"多少钱|金额|几万|多少万|补贴标准|奖励标准|补贴多少|奖励多少|奖多少|补多少|给多少|发多少|资助多少|"
                 r"多少(?:资金|资助|补贴|奖励|奖金|补助|费用)|拿多少|减免标准|收费标准|收多少|交多少|"
-                r"最高(?:能|可)?(?:补|奖|给|拿|资助)"),
+                r"最高(?:能|可)?(?:补|奖|给|拿|资助)|最(?:多|高)多少(?![人家个位项件次天年月])"),
      Detail("amount", "金额")),
-    (re.compile(r"税率|比例是多少|百分之几|多少比例|按多少比例|多少个点"), Detail("rate", "比例或税率")),
+    # how a graded support steps (分档): several amounts or shares, each with its threshold
+    (re.compile(r"分档|几档|哪几档|档次"), Detail("tiers", "分档标准")),
+    (re.compile(r"税率|费率|利率是多少|比例是多少|百分之几|多少比例|按多少比例|多少个点"),
+     Detail("rate", "比例或税率")),
     (re.compile(r"有效期|期限|执行期|实施期|施行期|多长时间|多久|期多长|期有多长|哪几年|到哪年|"
-                r"(?:多少|几)个?(?:工作日|天|日|月|年)"),
+                r"(?:多少|几)(?:个(?:工作日|月|年)|工作日|天|日|年)"),
      Detail("period", "期限")),
-    (re.compile(r"截止|哪天|什么时候|何时|几月几日|日期|时间节点"), Detail("date", "日期或期限")),
-    (re.compile(r"哪些材料|什么材料|要交什么|准备什么|提交什么|需要.*材料"), Detail("materials", "材料清单")),
+    (re.compile(r"截止|哪天|什么时候|何时|几月|几号|哪个月|日期|时间节点"), Detail("date", "日期或期限")),
+    (re.compile(r"(?:哪些|什么)[\u4e00-\u9fff]{0,4}材料|要交什么|准备什么|提交什么|准备哪些|提交哪些|"
+                r"要交哪些|带什么|需要.*材料"), Detail("materials", "材料清单")),
     (re.compile(r"电话|联系方式|联系人|联系谁|找谁咨询|咨询谁|邮箱|电子信箱"), Detail("contact", "联系方式")),
 ]
 
@@ -101,13 +107,23 @@ def _is_asked(question_match: str, found: re.Match[str]) -> bool:
     return ask is not None and ask.start() < ASK_REACH
 
 
+def asked_details(question_match: str) -> tuple[Detail, ...]:
+    """Every specific detail the question asks for ("…担保费是谁出？要收多少？", "有没有贴息？
+    贴几年？"), in the order of the rules: a detail word the question asks about, not one inside
+    the name of something else."""
+    return tuple(detail for pattern, detail in _DETAILS
+                 if any(_is_asked(question_match, found) for found in pattern.finditer(question_match)))
+
+
 def asked_detail(question_match: str) -> Detail | None:
-    """The specific detail the question asks for: a detail word the question asks about, not
-    one inside the name of something else."""
-    for pattern, detail in _DETAILS:
-        if any(_is_asked(question_match, found) for found in pattern.finditer(question_match)):
-            return detail
-    return None
+    """The first detail the question asks for (see ``asked_details``)."""
+    return next(iter(asked_details(question_match)), None)
+
+
+# When to apply: a date beside an application word, or a time the application is due by (应在
+# 确定…前提出申请, 每年3月底前申报).
+APPLICATION = re.compile(r"申报|申请|受理|报送|报名|提交|截止|截至")
+_APPLIES_BY = re.compile(r"(?:在|于)[^。；;]{1,40}(?:前|之前|以前|后|之后)[^。；;]{0,12}(?:申请|申报|报送|提交|提出)")
 
 
 def sentence_has_detail(sentence: str, detail: Detail, question_match: str) -> bool:
@@ -126,7 +142,14 @@ def sentence_has_detail(sentence: str, detail: Detail, question_match: str) -> b
     if detail.name == "rate":
         return bool(PERCENT.search(sentence))
     if detail.name == "date":
-        return bool(DATE.search(sentence))
+        if APPLICATION.search(question_match):
+            # a date the text was issued or repealed is not when to apply
+            return bool(DATE.search(sentence) and APPLICATION.search(sentence)
+                        or _APPLIES_BY.search(sentence))
+        return bool(DATE.search(sentence) or _APPLIES_BY.search(sentence))
+    if detail.name == "tiers":
+        steps = len(MONEY.findall(sentence)) + len(PERCENT.findall(sentence))
+        return steps >= 2 and bool(re.search(r"分别|档|以上|以下|不足|超过|以内", sentence))
     if detail.name == "period":
         return bool(PERIOD.search(sentence) or DATE.search(sentence))
     if detail.name == "contact":

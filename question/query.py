@@ -18,13 +18,13 @@ from corpus.tokenize import tokenize
 from question.catalogue import EMPTY, Catalogue
 from question.circumstances import asks_eligibility, parse_circumstances
 from question.expansion import expansions
-from question.intent import Detail, asked_detail, classify
+from question.intent import Detail, asked_details, classify
 from question.places import asked_places
 
 # A question that compares documents ("滨州和山东分别…", "国家层面和滨州各…").
 _COMPARISON = re.compile(r"分别|各是|各自|各有|各为|几个文件|哪些文件|各个文件|各文件|对比|比较|异同|区别|不同之处")
 # What a document is (its issuer, 文号, date, title), not what it says.
-_ABOUT_DOCUMENT = re.compile(r"哪个单位发|哪个部门发|谁发的|谁印发|发文单位|发文机关|印发单位|发布单位|"
+_ABOUT_DOCUMENT = re.compile(r"哪个(?:单位|部门|机关)(?:印发|发布|发文|发的|出的)|谁发的|谁印发|发文单位|发文机关|印发单位|发布单位|"
                             r"(?:哪|几)[^，,。？?]{0,5}(?:单位|部门|机关)[^，,。？?]{0,3}(?:联合)?(?:印发|发布)|"
                             r"联合印发|落款|"
                             r"什么时候(?:发|印发|发布|出台)|哪天(?:发|印发|发布)|发布时间|印发时间|成文日期|"
@@ -56,6 +56,7 @@ class Query:
     asks_eligibility: bool = False  # states a situation and asks whether it qualifies
     asks_validity: bool = False  # asks whether a document is in force, or since / until when
     expansion: tuple[str, ...] = ()  # the genre's words for what it asks (question.expansion)
+    details: tuple[Detail, ...] = ()  # every detail asked, ``detail`` first (担保费谁出？收多少？)
 
     @property
     def search_tokens(self) -> tuple[str, ...]:
@@ -93,9 +94,10 @@ def parse(text: str, catalogue: Catalogue = EMPTY, own: str | None = None,
     refs = catalogue.refs(match)
     found_places = asked_places(match, catalogue.places)
     tokens = tuple(tokenize(match))
+    details = asked_details(match)
     return Query(
         text=text, match=match, tokens=tokens, expansion=expansions(match, tokens), own=own, own_match=own_match,
-        intent=intent, detail=asked_detail(match), places=found_places,
+        intent=intent, detail=next(iter(details), None), details=details, places=found_places,
         documents=refs.documents, unknown_numbers=refs.unknown_numbers,
         named=catalogue.named_by_place(found_places) | refs.documents,
         comparison=bool(_COMPARISON.search(match)),

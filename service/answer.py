@@ -27,7 +27,7 @@ from index.search import Filters, Hit
 from question.intent import Detail, sentence_has_detail
 from question.places import covered
 from question.query import Query
-from service import citations, facts_answer, offices_answer
+from service import citations, facts_answer, near_miss, offices_answer
 from service.bounds import check_bounds
 from service.citations import is_list
 from service.eligibility import Eligibility, verdict_sentence
@@ -180,6 +180,7 @@ _DETAIL_FACTS = {
     "period": lambda f: isinstance(f, DateFact) and (f.end is not None or f.years is not None),
     "contact": lambda f: isinstance(f, Contact),
     "materials": lambda f: isinstance(f, Material),
+    "tiers": lambda f: isinstance(f, Support) and len(f.tiers) >= 2,
 }
 
 
@@ -287,6 +288,23 @@ def _record(generation: Generation, doc_id: str) -> dict[str, Any]:
                  if d["doc_id"] == doc_id), {})
 
 
+def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Generation,
+               records: dict[str, Any]) -> tuple[list[Hit], Draft | None]:
+    """The clauses of documents that speak for the asked places (service.near_miss), or a
+    refusal when none does or the answering document never names the fee asked about; a
+    refusal cites the related clause."""
+    scoped = near_miss.place_scope(query, cited, hits, generation)
+    if not scoped:
+        title = records.get(cited[0].clause.doc_id, {}).get("title")
+        named = f"《{to_match(title)}》" if title else "相关文件"
+        return cited, Draft(f"{named}不涉及{'、'.join(query.places)}，已收录的文件中没有找到能回答这个问题的规定。[1]",
+                            False, cited[:1], ["unknown_place"])
+    if fee := near_miss.unnamed_fee(query, scoped, generation):
+        return scoped, Draft(f"文件提到{_topic(query.match, scoped[0])}，但未规定{fee}。[1]", False,
+                             scoped[:1], ["asked_detail_missing"])
+    return scoped, None
+
+
 def _document_line(generation: Generation, doc_id: str) -> str | None:
     doc = _record(generation, doc_id)
     if not doc:
@@ -346,6 +364,9 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     lapsed = frozenset(doc for doc, record in records.items()
                        if status_now(record, today) in ("expired", "repealed", "draft"))
     cited = citations.choose(query, hits, index, lapsed)
+    cited, refused = _near_miss(query, cited, hits, generation, records)
+    if refused is not None:
+        return refused
     if query.asks_validity and not query.asks_eligibility:
         doc = next(iter(query.documents)) if len(query.documents) == 1 else cited[0].clause.doc_id
         if doc in records and (found := facts_answer.validity_line(records[doc], hits, index.clauses,
@@ -380,6 +401,11 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
                 return Draft(f"文件提到{topic}，但未规定具体{detail.label}。[1]", False,
                              cited[:1], ["asked_detail_missing"])
 
+    if eligibility is None and (unstated := near_miss.unstated_detail(
+            query, cited, lambda hit, asked: states_detail(hit, asked, q_match))):
+        # a second ask ("贴几年？") the clauses that answer the first do not state
+        return Draft(f"文件提到{_topic(q_match, cited[0])}，但未规定具体{unstated.label}。[1]", False,
+                     cited[:1], ["asked_detail_missing"])
     cited = [h for h in cited if _quotable(h.clause)] or cited[:1]  # nothing to quote, nothing to cite
     lines: list[str] = []
     roles = None

@@ -57,3 +57,9 @@ def test_a_city_is_covered_by_its_own_name_its_full_name_or_its_province() -> No
     assert covered("佛山", "《广东省失业保险条例》第十六条")  # its province's documents
     assert covered("呼市", "呼和浩特市推动新型工业化发展十条政策措施")  # a short name
     assert not covered("深圳", "滨州市人民政府办公室关于加快发展先进制造业集群的实施意见")
+
+
+def test_who_issued_a_document_and_its_signing_date_ask_about_the_document() -> None:
+    assert parse("这份办法是哪个单位印发的？落款日期是哪天？").about_document
+    assert parse("这份通知是哪个部门发的？").about_document
+    assert not parse("这项补贴由哪个部门发放？").about_document

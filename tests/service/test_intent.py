@@ -50,3 +50,43 @@ def test_a_closing_formula_is_never_quoted_but_a_sentence_containing_one_is() ->
         "为加快培育专精特新中小企业，现将2024年度申报工作有关事项通知如下。"
         "特制定本意见，政策期限为2016年至2018年。")])[0]
     assert _quotable(clause) == ["特制定本意见,政策期限为2016年至2018年。"]
+
+
+@pytest.mark.parametrize(("question", "sentence", "stated"), [
+    # a second currency is money too
+    ("首批援助贷款总金额多少？", "共批出90宗申请，总批准金额约4,120万澳门元。", True),
+    # 连续N年 and N日内 are periods
+    ("贷款贴息补几年？", "按贷款利息的40%给予贴息，连续补贴2年。", True),
+    ("贷款贴息每年最多多少？", "按贷款利息的40%给予贴息，连续补贴2年。", True),
+    ("奖励分几年给？", "给予10万元奖励（第一年6万元，第二年4万元）。", True),
+    ("离职后要在几天内报给经办机构？", "应当自离职之日起十日内报送经办机构备案。", True),
+    # when to apply: a window, a deadline, or a time the application is due by
+    ("计划一般什么时候对外公布？", "各部门于每年四月底前向社会公布。", True),
+    ("补贴什么时候报？", "企业应在签订服务合同前向区商务局提出补贴申请。", True),
+    ("补贴每年几月开始申报？", "原《暂行办法》（2015年3月2日印发）同时废止。", False),
+    ("补贴每年几月开始申报？", "每年5月1日至6月30日集中受理申报。", True),
+    # tiers: several steps, not one ceiling
+    ("运营补贴具体怎么分档？", "给予300万元以内的运营补贴，具体细则另行制定。", False),
+    ("运营补贴具体怎么分档？", "年营收1亿元以上的补贴20万元，5000万元以上的补贴10万元。", True),
+    ("园区的热力费率是多少？", "热力价格由市发展改革委另行核定。", False),
+])
+def test_more_ways_a_sentence_states_the_asked_detail(question: str, sentence: str,
+                                                      stated: bool) -> None:
+    detail = asked_detail(to_match(question))
+    assert detail is not None
+    assert sentence_has_detail(to_match(sentence), detail, to_match(question)) is stated
+
+
+def test_a_month_asked_is_a_date_and_every_ask_is_read() -> None:
+    from question.intent import asked_details
+
+    assert asked_detail(to_match("每年几月份开始申报？")).name == "date"  # type: ignore[union-attr]
+    assert asked_detail(to_match("培训要几个月？")).name == "period"  # type: ignore[union-attr]
+    names = [d.name for d in asked_details(to_match("贴息每年最多多少？补几年？"))]
+    assert names == ["amount", "period"]
+    assert asked_detail(to_match("要准备哪些证明材料？")).name == "materials"  # type: ignore[union-attr]
+
+
+def test_how_a_system_is_layered_is_not_a_tier_schedule() -> None:
+    assert asked_detail(to_match("集群梯度培育体系是怎么分层的？")) is None
+    assert asked_detail(to_match("运营费补贴具体怎么分档？")).name == "tiers"  # type: ignore[union-attr]

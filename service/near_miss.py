@@ -1,0 +1,150 @@
+"""Near misses decided on the answering document, not the whole corpus: a question the cited
+document almost answers but does not, because it is about another place, or about a fee the
+document never names.
+
+A corpus-wide check (service.answer.unknown_places) lets through a question about 孝义 that is
+answered from a 大连 document because some other indexed text mentions 孝义; these checks look
+at the documents the answer would cite.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from corpus.clean import to_match
+from index.search import Hit
+from question.intent import Detail
+from question.places import gazetteer
+from question.query import Query
+
+if TYPE_CHECKING:
+    from service.engine import Generation
+
+# A fee word whose first part is a verb or a generic head, not the name of a fee (收费, 缴费,
+# 免费, 经费, 税费, 费用): it names no particular charge.
+_NOT_A_FEE = frozenset("收缴交免消花付经话税")
+# A title that speaks for the whole country (a page hosted by a city still names that city).
+_NATIONAL = re.compile(r"^(?:中华人民共和国|国务院|全国)")
+# The country's own names locate nothing (国务院令 in a national regulation's header).
+_COUNTRY = frozenset({"中华人民共和国", "中国", "全国", "国家"})
+# When and how long are answered together by a relative period (自受理之日起15日内).
+_TEMPORAL = frozenset({"date", "period"})
+# How far down the hits a clause of a document that speaks for the asked place is taken.
+HIT_REACH = 5
+_PHRASE = re.compile(r"[^，,。；;！!？?\n]+")
+# The phrase asks about what it names: an interrogative, or the A不A form (给不给, 能不能).
+_ASKS = re.compile(r"多少|多大|几|哪|什么|谁|怎|如何|吗|呢|是否|有没有|有无|能否|([\u4e00-\u9fff])不\1")
+
+
+# Per generation, held no longer than the generation itself (a reload frees the old one).
+_TEXTS: weakref.WeakKeyDictionary[Generation, Mapping[str, str]] = weakref.WeakKeyDictionary()
+_LOCATED: weakref.WeakKeyDictionary[Generation, Mapping[str, bool]] = weakref.WeakKeyDictionary()
+
+
+def _doc_texts(generation: Generation) -> Mapping[str, str]:
+    """Each indexed document's text in matching form, its title included."""
+    if generation not in _TEXTS:
+        parts: dict[str, list[str]] = {}
+        for clause in generation.index.clauses:
+            doc = parts.setdefault(clause.doc_id, [to_match(clause.title or "")])
+            doc.append(clause.text_match)
+        _TEXTS[generation] = {doc: "\n".join(texts) for doc, texts in parts.items()}
+    return _TEXTS[generation]
+
+
+def _doc_located(generation: Generation) -> Mapping[str, bool]:
+    """Whether each document names a province or city at all: one that names none (a national
+    law, regulation or ministry notice) holds everywhere."""
+    if generation not in _LOCATED:
+        names = (gazetteer().names | generation.index.catalogue.places) - _COUNTRY
+        _LOCATED[generation] = {
+            doc: not _NATIONAL.search(text.split("\n", 1)[0]) and any(name in text for name in names)
+            for doc, text in _doc_texts(generation).items()}
+    return _LOCATED[generation]
+
+
+def place_forms(place: str, doc_places: Iterable[Sequence[str]]) -> tuple[str, ...]:
+    """How a document may speak for ``place``: its names and province (question.places), and
+    for a district or county the gazetteer does not locate (天河, 孝义), the places an indexed
+    document's title names beside it (广州市天河区… puts 天河 in 广州)."""
+    forms = gazetteer().forms(place)
+    if place in gazetteer().names:
+        return forms
+    beside = (p for found in doc_places if place in found for p in found if p != place)
+    return tuple(dict.fromkeys([*forms, *beside]))
+
+
+def place_scope(query: Query, cited: Sequence[Hit], hits: Sequence[Hit],
+                generation: Generation) -> list[Hit]:
+    """The clauses to answer from when the question names places: the cited ones whose
+    document speaks for an asked place, else the best of the top hits whose document does;
+    empty when none does (a 孝义 question that only a 大连 document answers is a near miss).
+    All of ``cited`` when no place is asked, or documents are compared (each speaks for its
+    own place)."""
+    if not query.places or query.compared or query.comparison:
+        return list(cited)
+
+    def speaks(hit: Hit) -> bool:
+        doc = hit.clause.doc_id
+        return not unspoken_for(query.places, _doc_texts(generation).get(doc, ""),
+                                _doc_located(generation).get(doc, False),
+                                generation.index.catalogue.doc_places.values())
+
+    kept = [h for h in cited if speaks(h)]
+    return kept or next(([h] for h in hits[:HIT_REACH] if speaks(h)), [])
+
+
+def unspoken_for(asked: Sequence[str], doc_text: str, located: bool,
+                 doc_places: Iterable[Sequence[str]] = ()) -> list[str]:
+    """``asked`` when the document speaks for none of them: it names places, and none of the
+    asked ones by any form (one is enough: 拿了新乡的奖励，想迁到郑州 is about 新乡)."""
+    titled = list(doc_places)
+    if not located or any(form in doc_text for place in asked for form in place_forms(place, titled)):
+        return []
+    return list(asked)
+
+
+def asked_fees(query: Query) -> list[str]:
+    """The fees the question asks about (担保费是谁出, 报销保费吗, 登记费要交多少): a word ending
+    in 费 in a phrase that asks. A fee only stated (交了实审费，…给多少) is not asked."""
+    found: list[str] = []
+    for phrase in _PHRASE.findall(query.own_match):
+        if not _ASKS.search(phrase):
+            continue
+        words = [t for t in query.tokens if len(t) >= 2 and t.endswith("费") and t in phrase
+                 and t[-2] not in _NOT_A_FEE]
+        # the longest word names the fee (担保费 over 保费)
+        found += [w for w in words if not any(w != o and w in o for o in words)]
+    before = re.compile(r"(?:已经?|交了|缴了|付了|花了)[\u4e00-\u9fff]{0,4}$")
+    return [w for w in dict.fromkeys(found)
+            if not before.search(query.own_match[:max(0, query.own_match.find(w))])]
+
+
+def mentions_fee(fee: str, text: str) -> bool:
+    """Whether a text names the fee, also in its long form (保费 as 保险费)."""
+    stem = re.escape(fee[:-1])
+    return re.search(f"{stem}[\u4e00-\u9fff]{{0,2}}费", text) is not None
+
+
+def unnamed_fee(query: Query, cited: Sequence[Hit], generation: Generation) -> str | None:
+    """A fee the question asks about that the answering document never names (登记费 asked,
+    a document that only says 不得收取任何费用): its figures are not that fee's."""
+    if not cited:
+        return None
+    text = _doc_texts(generation).get(cited[0].clause.doc_id, "")
+    return next((fee for fee in asked_fees(query) if not mentions_fee(fee, text)), None)
+
+
+def unstated_detail(query: Query, cited: Sequence[Hit],
+                    states: Callable[[Hit, Detail], bool]) -> Detail | None:
+    """A further detail the question asks (the first is checked where the answer is composed)
+    that no cited clause states: one ask of two unanswered is a near miss."""
+    if "还是" in query.own_match:  # an alternative (一次给还是分几年给) is answered by either
+        return None
+    first = query.detail.name if query.detail else ""
+    return next((d for d in query.details[1:] if d != query.detail
+                 and not {d.name, first} <= _TEMPORAL
+                 and not any(states(hit, d) for hit in cited)), None)

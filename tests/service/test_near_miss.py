@@ -1,0 +1,62 @@
+"""Near misses judged on the answering document: another place, a fee it never names, a second
+ask it does not state (service.near_miss), on small texts written for the test."""
+
+from __future__ import annotations
+
+from corpus.clean import to_match
+from question.query import parse
+from service.near_miss import asked_fees, mentions_fee, unspoken_for, unstated_detail
+
+_CITY_DOC = to_match("青州市促进外贸发展若干措施。对在青州注册的外贸企业给予奖励。山东省商务厅指导。")
+
+
+def test_a_document_of_another_city_does_not_speak_for_the_asked_one() -> None:
+    assert unspoken_for(("合肥",), _CITY_DOC, True) == ["合肥"]
+    assert unspoken_for(("青州",), _CITY_DOC, True) == []
+    # one covered place is enough
+    assert unspoken_for(("合肥", "青州"), _CITY_DOC, True) == []
+
+
+def test_a_national_document_speaks_for_every_place() -> None:
+    national = to_match("市场主体应当自变更之日起30日内申请变更登记。")
+    assert unspoken_for(("合肥",), national, located=False) == []
+
+
+def test_a_province_named_in_the_document_covers_its_cities() -> None:
+    # 济南 lies in 山东, which the city document names
+    assert unspoken_for(("济南",), _CITY_DOC, True) == []
+
+
+def test_a_district_is_placed_by_the_titles_that_name_it() -> None:
+    titles = [("青州", "云门"), ("合肥",)]  # an indexed title 青州市云门区… puts 云门 in 青州
+    assert unspoken_for(("云门",), _CITY_DOC, True, titles) == []
+    assert unspoken_for(("云门",), to_match("合肥市支持外贸的措施。"), True, titles) == ["云门"]
+
+
+def test_the_asked_fee_is_read_but_a_fee_only_stated_is_not() -> None:
+    assert asked_fees(parse("创业担保贷款的担保费是谁出？要收多少？")) == ["担保费"]
+    assert asked_fees(parse("单位买的工伤保险，政府给不给报销保费？")) == ["保费"]
+    assert asked_fees(parse("我们交了评审费，一项给多少奖励？")) == []
+    assert asked_fees(parse("申请要收费吗？")) == []
+    assert asked_fees(parse("开小微企业有没有税费上的照顾？")) == []
+
+
+def test_a_fee_is_named_also_in_its_long_form() -> None:
+    assert mentions_fee("保费", to_match("按实际缴纳保险费的50%给予补贴。"))
+    assert not mentions_fee("登记费", to_match("登记机关办理登记不得收取任何费用。"))
+
+
+def test_a_second_ask_no_cited_clause_states_is_found() -> None:
+    query = parse("贷款贴息每年最多多少？补几年？")
+    assert [d.name for d in query.details] == ["amount", "period"]
+    says = {"amount"}
+    missing = unstated_detail(query, ["clause"], lambda hit, d: d.name in says)  # type: ignore[list-item]
+    assert missing is not None and missing.name == "period"
+    says.add("period")
+    assert unstated_detail(query, ["clause"], lambda hit, d: d.name in says) is None  # type: ignore[list-item]
+
+
+def test_when_and_how_long_answer_each_other() -> None:
+    query = parse("经办机构多久审核完？钱从什么时候开始发？")
+    assert [d.name for d in query.details] == ["period", "date"]
+    assert unstated_detail(query, ["clause"], lambda hit, d: d.name == "period") is None  # type: ignore[list-item]
