@@ -132,7 +132,8 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
         scored.append((score, -i, s))
     top = sorted(scored, reverse=True)[:limit]
     chosen = {s for score, _, s in top if score > 0} or {top[0][2]}
-    return [s for s in found if s in chosen]
+    # the best sentence first (an answer's first sentence is the answer), the others as written
+    return [top[0][2]] + [s for s in found if s in chosen and s != top[0][2]]
 
 
 # The facts that state each kind of detail a question asks for.
@@ -283,7 +284,8 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     records = {d["doc_id"]: d for d in index.manifest.get("documents", [])}
     lapsed = frozenset(doc for doc, record in records.items()
                        if status_now(record, today) in ("expired", "repealed", "draft"))
-    cited = citations.choose(query, hits, index, lapsed)
+    # an eligibility verdict reads every strong clause; facts_answer.decide keeps those it cites
+    cited = citations.choose(query, hits, index, lapsed, gate=not query.asks_eligibility)
     if query.asks_validity and not query.asks_eligibility:
         doc = next(iter(query.documents)) if len(query.documents) == 1 else cited[0].clause.doc_id
         if doc in records and (found := facts_answer.validity_line(records[doc], hits, index.clauses,
@@ -328,7 +330,7 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     if intent in ("eligibility", "process") and len(cited) > 1 and cited[0].clause.heading_path[:-1] \
             and not is_list(cited[0].clause) \
             and all(h.clause.heading_path[:-1] == cited[0].clause.heading_path[:-1]
-                    for h in cited[: len(citations.siblings(index, cited[0], hits))]):
+                    for h in cited[: len(citations.siblings(index.clauses, cited[0], hits))]):
         heading = to_match(cited[0].clause.heading_path[-2])
         lines.append(f"{heading}：")
     for i, hit in enumerate(cited, start=1):
