@@ -168,7 +168,9 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
     chosen = {s for score, _, s in top if score > 0} or {top[0][2]}
     if detail is not None and detail.name == "contact":
         chosen = {s for s in chosen if sentence_has_detail(s, detail, q_match)} or chosen
-    return [s for s in found if s in chosen]
+    # the best sentence first (an answer's first sentence is the answer), the others as written
+    best = next((s for _, _, s in top if s in chosen), top[0][2])
+    return [best] + [s for s in found if s in chosen and s != best]
 
 
 # The facts that state each kind of detail a question asks for.
@@ -363,7 +365,8 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     records = {d["doc_id"]: d for d in index.manifest.get("documents", [])}
     lapsed = frozenset(doc for doc, record in records.items()
                        if status_now(record, today) in ("expired", "repealed", "draft"))
-    cited = citations.choose(query, hits, index, lapsed)
+    # an eligibility verdict reads every strong clause; facts_answer.decide keeps those it cites
+    cited = citations.choose(query, hits, index, lapsed, gate=not query.asks_eligibility)
     cited, refused = _near_miss(query, cited, hits, generation, records)
     if refused is not None:
         return refused
@@ -423,7 +426,7 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     if intent in ("eligibility", "process") and len(cited) > 1 and cited[0].clause.heading_path[:-1] \
             and not is_list(cited[0].clause) \
             and all(h.clause.heading_path[:-1] == cited[0].clause.heading_path[:-1]
-                    for h in cited[: len(citations.siblings(index, cited[0], hits))]):
+                    for h in cited[: len(citations.siblings(index.clauses, cited[0], hits))]):
         heading = to_match(cited[0].clause.heading_path[-2])
         lines.append(f"{heading}：")
     for i, hit in enumerate(cited if roles is None else [], start=1):

@@ -1,5 +1,6 @@
-"""Which retrieved clauses an answer cites: the best one, the ones nearly as strong, the whole
-list a 申报条件/申报材料 item belongs to, and each compared document's best clause.
+"""Which retrieved clauses an answer cites: the best one; a further one nearly as strong only
+when it answers an asked part of the question that the ones already cited do not; the whole
+list a 申报条件/申报材料 item belongs to; and each compared document's best clause.
 
 The weights are named here; the answer text is composed in service.answer.
 """
@@ -7,11 +8,15 @@ The weights are named here; the answer text is composed in service.answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from corpus.clean import to_match
 from corpus.facts import Office
 from corpus.models import Clause
+from corpus.tokenize import tokenize
 from index.search import Hit, LoadedIndex, calibrate
+from question.intent import Detail, asked_detail, sentence_has_detail
 from question.query import Query
 
 # A further clause is cited when its strength is this close to the best one's.
@@ -23,6 +28,93 @@ DENSE_SHARE = 0.5
 # A list of siblings longer than this is a chapter, not one list (申报条件 1.–6.).
 MAX_LIST_ITEMS = 10
 LIST_HEADING = re.compile(r"条件|材料|资格|要求|程序|流程|标准")
+# An article (第五条) is a unit of its own, never an item of a list: a chapter's articles are
+# not cited together as one list.
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")
+
+# Where a question's phrases end, and what makes a phrase ask something (多少, 几, 哪, 吗 …).
+_PHRASE_END = re.compile(r"[，,。；;！!？?\n]")
+_ASKING = re.compile(r"多少|多久|多长|多大|几|哪|什么|何|怎|如何|吗|呢|是否|有没有|有无|谁")
+# A modal verb the asker joins to a verb (能补, 能贷, 可领) asks; it names nothing to find.
+_MODAL = re.compile(r"^[能可会要][\u4e00-\u9fff]$")
+# A yes/no question (…吗, 能不能, 是否, 有没有): an eligibility verdict answers it.
+_YES_NO = re.compile(r"吗$|([\u4e00-\u9fff])不\1|是否|有没有|有无")
+# A part is answered by a clause that holds most (more than this share) of its words, by
+# characters, and, when the part asks a detail (金额, 期限 …), states it.
+ANSWERED_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Part:
+    """One thing the question asks: its content words, and the detail it asks for."""
+
+    words: frozenset[str]
+    detail: Detail | None
+    yes_no: bool = False
+
+
+def _words(phrase: str) -> frozenset[str]:
+    return frozenset(t for t in tokenize(phrase) if len(t) >= 2 and not _ASKING.search(t)
+                     and not t.isdigit() and not _MODAL.match(t))
+
+
+def asked_parts(query: Query) -> list[Part]:
+    """The question's asked phrases ("租金补贴能拿多少", "能补几年", "个人的呢"); the asker's
+    circumstances around them ("一年房租16万") ask nothing."""
+    own = query.own_match
+    phrases = [p for p in _PHRASE_END.split(own) if p.strip()]
+    asked = [p for p in phrases if _ASKING.search(p)] or [own]
+    parts: list[Part] = []
+    for phrase in asked:
+        # an elliptic phrase ("能补几年") asks about what the phrase before it names
+        words = _words(phrase) or (parts[-1].words if parts else _words(own))
+        parts.append(Part(words, asked_detail(phrase), bool(_YES_NO.search(phrase.strip()))))
+    return parts
+
+
+def _states(clause: Clause, detail: Detail, q_match: str) -> bool:
+    return any(sentence_has_detail(s, detail, q_match) for s in re.split(r"[。；;\n]", clause.text_match))
+
+
+def _context(clause: Clause) -> str:
+    """What a clause says, read under its document's title and its headings."""
+    return to_match(" ".join([clause.title or "", *clause.heading_path])) + clause.text_match
+
+
+def answers(clause: Clause, part: Part, q_match: str) -> bool:
+    """Whether the clause answers the part: most of its words (its document's title and its
+    headings read with it), and its detail when it asks one."""
+    total = sum(len(w) for w in part.words)
+    context = _context(clause)
+    held = sum(len(w) for w in part.words if w in context)
+    if total and held / total <= ANSWERED_SHARE:
+        return False
+    return part.detail is None or _states(clause, part.detail, q_match)
+
+
+def adds_part(hit: Hit, cited: list[Hit], parts: list[Part], query: Query) -> bool:
+    """Whether the hit answers an asked part that no cited clause answers, or, in a question
+    that compares documents, is the first clause of another document."""
+    if query.comparison and all(h.clause.doc_id != hit.clause.doc_id for h in cited):
+        return True
+    q_match = query.match
+    return any(answers(hit.clause, part, q_match)
+               and not any(answers(h.clause, part, q_match) for h in cited) for part in parts)
+
+
+def complete(query: Query, base: list[Hit], candidates: list[Hit],
+             limit: int = MAX_CITED, verdict: bool = False) -> list[Hit]:
+    """``base`` and, in order, the candidates that each answer a part of the question the
+    clauses before them do not. ``verdict``: the base decides an eligibility verdict, which
+    answers the yes/no parts ("能申请吗"); a candidate may add another part (能拿多少)."""
+    parts = [p for p in asked_parts(query) if not (verdict and p.yes_no and p.detail is None)]
+    cited = list(base)
+    for hit in candidates:
+        if len(cited) >= limit:
+            break
+        if hit not in cited and adds_part(hit, cited, parts, query):
+            cited.append(hit)
+    return cited
 
 
 def is_list(clause: Clause) -> bool:
@@ -30,14 +122,16 @@ def is_list(clause: Clause) -> bool:
     return "list" in clause.flags and bool(LIST_HEADING.search(to_match(clause.heading_path[-1])))
 
 
-def siblings(index: LoadedIndex, hit: Hit, hits: list[Hit]) -> list[Hit]:
-    """Items of the same list (1., 2., …) under a heading such as 申报条件 / 申报材料."""
+def siblings(clauses: Sequence[Clause], hit: Hit, hits: list[Hit]) -> list[Hit]:
+    """Items of the same list (1., 2., …) under a heading such as 申报条件 / 申报材料, among
+    the index's ``clauses``; a chapter's articles (第五条, 第六条) are no such list."""
     clause = hit.clause
     parent = clause.heading_path[:-1]
-    if not parent or not LIST_HEADING.search(to_match(parent[-1])):
+    if not parent or not LIST_HEADING.search(to_match(parent[-1])) \
+            or _ARTICLE.match(to_match(clause.heading_path[-1])):
         return [hit]
     by_id = {h.clause.clause_id: h for h in hits}
-    items = [c for c in index.clauses
+    items = [c for c in clauses
              if c.doc_id == clause.doc_id and c.heading_path[:-1] == parent]
     if len(items) > MAX_LIST_ITEMS:
         return [hit]
@@ -61,9 +155,11 @@ class Strength:
 
 
 def choose(query: Query, hits: list[Hit], index: LoadedIndex,
-           lapsed: frozenset[str] = frozenset()) -> list[Hit]:
+           lapsed: frozenset[str] = frozenset(), gate: bool = True) -> list[Hit]:
     """The clauses to cite, best first. ``lapsed``: documents no longer (or not yet) in force;
-    when one would lead and a document in force answers nearly as well, that one leads."""
+    when one would lead and a document in force answers nearly as well, that one leads.
+    ``gate=False``: every clause nearly as strong as the best, whatever part it answers (the
+    pool an eligibility verdict reads; ``complete`` then keeps the ones it cites)."""
     intent = query.intent
     # A document's header (title, 文号, date) answers what the document is, nothing it says.
     ranked = [h for h in hits if query.about_document or "header" not in h.clause.flags] \
@@ -92,19 +188,16 @@ def choose(query: Query, hits: list[Hit], index: LoadedIndex,
         ranked.remove(preferred)
         ranked.insert(0, preferred)
     bar = CITE_RATIO * strength(ranked[0])
-    cited = [ranked[0]]
     limit = 1 if intent == "responsible_office" else MAX_CITED
-    for hit in ranked[1:]:
-        if len(cited) >= limit:
-            break
-        if strength(hit) >= bar:
-            cited.append(hit)
+    # a clause nearly as strong is cited when it answers a part the best one does not
+    strong = [h for h in ranked[1:] if strength(h) >= bar]
+    cited = complete(query, ranked[:1], strong, limit) if gate else (ranked[:1] + strong)[:limit]
     # "滨州和山东分别…": each compared document's best clause is cited, however it scores.
     for doc in query.compared:
         if not any(h.clause.doc_id == doc for h in cited):
             cited += [h for h in ranked if h.clause.doc_id == doc][:1]
     if intent in ("eligibility", "process") and cited[0].clause.heading_path[:-1]:
-        items = siblings(index, cited[0], hits)
+        items = siblings(index.clauses, cited[0], hits)
         if len(items) > 1:
             cited = items + [h for h in cited[1:] if h not in items]
     return cited

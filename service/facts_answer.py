@@ -21,6 +21,7 @@ from corpus.models import Clause
 from corpus.records import status_now
 from index.search import Hit
 from question.query import Query
+from service import citations
 from service.amounts import support_sentence
 from service.eligibility import Eligibility, verdict
 
@@ -75,7 +76,11 @@ def decide(query: Query, cited: list[Hit], hits: Sequence[Hit]) -> tuple[Eligibi
                      question=query.own_match)
     deciding = {r.clause_id for r in result.deciding()}
     first = [h for h in pool if h.clause.clause_id in deciding]
-    return result, first + [h for h in cited if h not in first]
+    # the deciding clauses answer whether; a read clause is cited only for another asked part
+    rest = [h for h in cited if h not in first]
+    if not first:
+        return result, citations.complete(query, cited[:1], rest)
+    return result, citations.complete(query, first, rest, verdict=True)
 
 
 def citation_numbers(cited: Sequence[Hit]) -> dict[str, int]:
