@@ -103,6 +103,11 @@ def aggregate(rows: list[Row]) -> dict[str, float]:
     unanswerable = [r for r in rows if not r.answerable]
     ranks = [r.rank for r in answerable]
     precisions = [r.citation_precision for r in answerable if r.citation_precision is not None]
+    # Pooled, as ../shared/eval/README.md defines it: every cited clause of the set's answered
+    # answerable questions weighs the same (an answer citing five weighs five times one citing one).
+    pooled = [(r.citation_precision * len(r.cited), len(r.cited)) for r in answerable
+              if r.citation_precision is not None and r.cited]
+    cited_total = sum(n for _, n in pooled)
     offices = [r.office_ok for r in rows if r.office_ok is not None]
     facts = [r.facts_ok for r in rows if r.facts_ok is not None]
     verdicts = [r.verdict_ok for r in rows if r.verdict_ok is not None]
@@ -112,7 +117,8 @@ def aggregate(rows: list[Row]) -> dict[str, float]:
         "recall@1": recall_at(ranks, 1), "recall@3": recall_at(ranks, 3),
         "recall@5": recall_at(ranks, 5), "mrr@10": mrr([r.first_rank for r in answerable]),
         "mrr_full@10": mrr(ranks),
-        "citation_precision": mean(precisions),
+        "citation_precision": (sum(s for s, _ in pooled) / cited_total) if cited_total else mean(precisions),
+        "citation_precision_per_question": mean(precisions),
         "refusal_rate": mean([1.0 if r.refused else 0.0 for r in unanswerable]) if unanswerable else 1.0,
         "false_refusal_rate": mean([1.0 if r.refused else 0.0 for r in answerable]),
         "office_accuracy": mean([1.0 if ok else 0.0 for ok in offices]) if offices else 1.0,
