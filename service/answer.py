@@ -142,7 +142,8 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
     banded = asks_number and query is not None and not query.asks_eligibility
     if detail is not None and detail.name == "contact":
         limit = max(limit, CONTACT_LIMIT)
-    elif "分别" in q_match or len(re.findall(r"多少|几", own)) >= 2:
+    several = "分别" in q_match or len(re.findall(r"多少|几", own)) >= 2
+    if several and not (detail is not None and detail.name == "contact"):
         limit = max(limit, 2)  # two figures asked: 单位和个人分别…, 至少…多少？其中…多少？
     # The heading-only first sentence ("1.建设高水平创新载体。") says little on its own.
     scored = []
@@ -168,6 +169,8 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
     chosen = {s for score, _, s in top if score > 0} or {top[0][2]}
     if detail is not None and detail.name == "contact":
         chosen = {s for s in chosen if sentence_has_detail(s, detail, q_match)} or chosen
+    if several or (detail is not None and detail.name == "contact"):
+        return [s for s in found if s in chosen]  # each answers its own part: as the text orders them
     # the best sentence first (an answer's first sentence is the answer), the others as written
     best = next((s for _, _, s in top if s in chosen), top[0][2])
     return [best] + [s for s in found if s in chosen and s != best]
