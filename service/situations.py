@@ -188,6 +188,29 @@ def _absence(sentence: str, told: str) -> TextCheck | None:
     return None
 
 
+# ------------------------------------------------------------------ which law applies
+# 台湾地区投资者在大陆投资,适用《台湾同胞投资保护法》 against 我是台湾居民…是不是适用外商投资法
+_APPLIES = re.compile(r"(?P<who>[^,;。]{2,24}?)(?:在[^,;。]{1,12})?,?(?:适用|依照|按照)《(?P<law>[^》]{2,40})》")
+_ASKED_LAW = re.compile(r"适用(?:于)?《?(?P<law>[\u4e00-\u9fff]{2,16}?(?:法|条例|规定|办法))》?")
+
+
+def _applicable(sentence: str, told: str, question: str) -> TextCheck | None:
+    """The law a sentence applies to whom, against the law the asker asks about: the asker
+    among whom (shared words beyond those of the law asked) and another law asked → ``not_met``;
+    the same law → ``met``."""
+    m, asked = _APPLIES.search(sentence), _ASKED_LAW.search(question)
+    if not m or not asked:
+        return None
+    asked_law, law = asked.group("law"), m.group("law")
+    held = asked_law in law or law.endswith(asked_law.removeprefix("中华人民共和国"))
+    common = shared(m.group("who"), told.replace(asked_law, ""))
+    if not held:  # 外商投资法 asked: 投资 does not make the asker one of 台湾地区投资者
+        common -= terms(asked_law)
+    if weight(common) < 1:
+        return None
+    return TextCheck("met" if held else "not_met", "category", m.group(0), _span(told, common))
+
+
 # ------------------------------------------------------------------ membership, requirement
 _LISTS = r"库|名单|名录|目录|计划|清单|培育对象"
 _MEMBER = re.compile(rf"(?:纳入|列入|进入|入选|录入|入围)(?P<list>[^,;。]{{0,24}}?(?:{_LISTS}))")
@@ -284,6 +307,7 @@ def check_text(sentence: str, question: str, *, listed: bool = False,
     # the rest of the sentence, without what it rules out (its numbers are not requirements)
     rest = sentence.replace(excluded, "，") if excluded else sentence
     found = [excluded_check, _duplicate(sentence, told), _absence(sentence, told),
+             _applicable(sentence, told, question),
              _membership(rest, told),
              _requirement(rest, told)]
     for rule, result in (("commitment", windows.commitment(rest, told)),

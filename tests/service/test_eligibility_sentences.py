@@ -79,3 +79,13 @@ def test_a_share_of_a_whole_stated_as_two_counts(question: str, status: str) -> 
     sentence = "参训人员的比例不得超过企业员工总数的10%以内"
     found = check_text(sentence, question)
     assert (found.status, found.rule) == (status, "threshold")
+
+
+@pytest.mark.parametrize("question, status", [
+    ("我是澳洲华侨，来内地开公司是不是适用公司登记条例？", "not_met"),
+    ("我是澳洲华侨，来内地开公司，适用华侨投资促进办法吗？", "met"),
+    ("我是本地居民，来内地开公司是不是适用公司登记条例？", "unknown"),  # not among whom
+])
+def test_the_law_a_sentence_applies_to_whom(question: str, status: str) -> None:
+    sentence = "华侨在内地投资兴办企业,适用《华侨投资促进办法》"
+    assert check_text(sentence, question).status == status
