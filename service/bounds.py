@@ -221,3 +221,28 @@ def _alternatives(results: list[tuple[str, Bound, Quantity]],
         tied = [r for r, score in zip(group, scores, strict=True) if score == max(scores)]
         out.append((_combine([r[0] for r in tied]), tied[0][1], tied[0][2]))
     return out
+
+
+# 培训人员的比例限定在企业员工总数的15%以内: a share of a whole the asker states as two counts
+_SHARE_OF = re.compile(r"比例[^,;。]{0,8}?(?P<whole>[\u4e00-\u9fff]{2,4})(?:总数|总人数|人数)的?"
+                       r"(?P<n>\d+(?:\.\d+)?)%(?P<dir>以内|之内|以下|以上)")
+
+
+def share_of_total(sentence: str, question: str) -> tuple[str, str, str] | None:
+    """(status, the bound, the asker's counts) when the sentence bounds a share of a whole
+    (…比例…员工总数的15%以内) and the asker states the whole (100名员工) and one other count
+    (送25个人); None otherwise."""
+    m = _SHARE_OF.search(sentence)
+    if not m:
+        return None
+    whole_word = m.group("whole")[-2:]
+    counts = people(question)
+    wholes = [q for q in counts if whole_word in question[max(0, q.start - 3):q.end + 3]]
+    parts = [q for q in counts if q not in wholes]
+    if len(wholes) != 1 or len(parts) != 1 or not wholes[0].value:
+        return None
+    share = 100 * parts[0].value / wholes[0].value
+    comparator = ">=" if m.group("dir") == "以上" else "<="
+    status = "met" if holds(share, comparator, float(m.group("n"))) else "not_met"
+    first, last = sorted((wholes[0], parts[0]), key=lambda q: q.start)
+    return status, m.group(0), question[first.start:last.end]

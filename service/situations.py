@@ -29,8 +29,8 @@ from typing import Literal
 from corpus.clean import to_match
 from question.circumstances import situation
 from service import windows
-from service.bounds import check_bounds
-from service.terms import official, shared, weight
+from service.bounds import check_bounds, share_of_total
+from service.terms import official, shared, terms, weight
 
 Status = Literal["met", "not_met", "unknown"]
 
@@ -111,6 +111,9 @@ def _negated(told: str, words: set[str]) -> bool:
     return bool(hits) and len(negated) * 2 > len(hits)
 
 
+_LACKING = re.compile(r"(?:不|未|无|没有)(?:符合|具备|具有|取得|满足|达到)")
+
+
 def _exclusion(sentence: str, told: str, question: str, listed: bool) -> tuple[TextCheck | None, str]:
     """(the verdict of what the sentence rules out, those words); (None, "") when it rules
     nothing out, (None, words) when the situation does not touch them."""
@@ -121,6 +124,12 @@ def _exclusion(sentence: str, told: str, question: str, listed: bool) -> tuple[T
     if weight(common) < 1.5:
         return None, excluded
     stated = _span(told, common)
+    if _LACKING.match(re.sub(r"^\(?[一二三四五六七八九十\d]+[)、.]", "", excluded)):
+        # 不符合X条件的 rules out those who lack X: told as lacking it, the asker is among
+        # them; told as holding something of X (办了X营业执照), nothing is decided
+        if _negated(told, common) or _LACKING.search(official(told)):
+            return TextCheck("not_met", "exclusion", excluded, stated), excluded
+        return None, excluded
     if _negated(told, common):
         return TextCheck("met", "exclusion", excluded, stated), excluded
     inside, _, _ = check_bounds(excluded, question)  # 执行期满未逾5年 against 3年前刑满
@@ -134,6 +143,72 @@ def _span(told: str, words: set[str]) -> str:
     said = official(told)
     phrases = [p.group(0) for p in _PHRASE.finditer(said)] or [said]
     return max(phrases, key=lambda p: sum(t in p for t in words))
+
+
+# ------------------------------------------------------------------ absence
+# 本人及其配偶应没有其他贷款 (除住房贷款…以外): what the asker must not have, and what is exempt.
+_ABSENT = re.compile(r"(?P<who>[\u4e00-\u9fff]{0,8}?)(?:应|须|必须|需)?(?:没有|无|未有|不得有)"
+                     r"(?P<other>其他|其它|任何)?(?P<x>[\u4e00-\u9fff]{2,6}?)(?=[,;。)]|$)")
+_EXEMPT = re.compile(r"除(?P<y>[^;。]{2,80}?)(?:之外|以外|外)")
+_SETTLED = re.compile(r"(?<![没未])(?:已经?|早就?)?(?:还清|还完|结清|付清)(?!.*[没未])")
+_SPOUSE = re.compile(r"老婆|妻子|老公|丈夫|爱人|配偶|家属")
+
+
+def _held(told: str, x: str) -> list[str]:
+    """The asker's phrases that say they hold an ``x`` (a loan: 贷款, said 房贷/经营贷 too),
+    not negated (没有贷款) nor settled (已还清)."""
+    word = re.escape(x) if not x.endswith("款") else f"{re.escape(x[0])}(?:{re.escape(x[1:])})?"
+    out = []
+    for p in _PHRASE.finditer(official(told)):
+        phrase = p.group(0)
+        m = re.search(rf"(?P<w>[\u4e00-\u9fff]{{0,4}}?)(?:{word})", phrase)
+        if m and not _NEGATOR.search(phrase[max(0, m.start() - 6):m.start("w") + 2]) \
+                and not _SETTLED.search(phrase):
+            out.append(phrase)
+    return out
+
+
+def _absence(sentence: str, told: str) -> TextCheck | None:
+    """应没有其他贷款 (除住房贷款、购车贷款以外) against 老婆名下还有一笔经营贷: held and not exempt →
+    ``not_met``; told as none (没有贷款) → ``met``."""
+    m = _ABSENT.search(sentence)
+    if not m:
+        return None
+    x = m.group("x")
+    exempt = _EXEMPT.search(sentence[:m.start("x")])
+    exempt_terms = terms(exempt.group("y")) - {x} if exempt and m.group("other") else set()
+    spouse_counts = bool(re.search(r"配偶|家庭|夫妻", m.group("who") + sentence[:m.start()]))
+    held = [p for p in _held(told, x) if not terms(p) & exempt_terms
+            and (spouse_counts or not _SPOUSE.search(p))]
+    if held:
+        return TextCheck("not_met", "requirement", sentence[m.start("x") - 4 if m.start("x") >= 4
+                                                            else 0:m.end()], held[0])
+    if re.search(rf"(?:没有|无|没)(?:任何|其他)?{re.escape(x)}", official(told)):
+        return TextCheck("met", "requirement", m.group(0), x)
+    return None
+
+
+# ------------------------------------------------------------------ which law applies
+# 台湾地区投资者在大陆投资,适用《台湾同胞投资保护法》 against 我是台湾居民…是不是适用外商投资法
+_APPLIES = re.compile(r"(?P<who>[^,;。]{2,24}?)(?:在[^,;。]{1,12})?,?(?:适用|依照|按照)《(?P<law>[^》]{2,40})》")
+_ASKED_LAW = re.compile(r"适用(?:于)?《?(?P<law>[\u4e00-\u9fff]{2,16}?(?:法|条例|规定|办法))》?")
+
+
+def _applicable(sentence: str, told: str, question: str) -> TextCheck | None:
+    """The law a sentence applies to whom, against the law the asker asks about: the asker
+    among whom (shared words beyond those of the law asked) and another law asked → ``not_met``;
+    the same law → ``met``."""
+    m, asked = _APPLIES.search(sentence), _ASKED_LAW.search(question)
+    if not m or not asked:
+        return None
+    asked_law, law = asked.group("law"), m.group("law")
+    held = asked_law in law or law.endswith(asked_law.removeprefix("中华人民共和国"))
+    common = shared(m.group("who"), told.replace(asked_law, ""))
+    if not held:  # 外商投资法 asked: 投资 does not make the asker one of 台湾地区投资者
+        common -= terms(asked_law)
+    if weight(common) < 1:
+        return None
+    return TextCheck("met" if held else "not_met", "category", m.group(0), _span(told, common))
 
 
 # ------------------------------------------------------------------ membership, requirement
@@ -157,7 +232,9 @@ def _membership(sentence: str, told: str) -> TextCheck | None:
     return None
 
 
-_NEEDS = re.compile(r"(?:须|应|必须|需|需要|要)?(?:具有|具备|拥有|取得|持有)(?P<x>[^,;。]{2,30})")
+# 具备条件的企事业单位 ("qualified units") names whom, it requires nothing of the asker
+_NEEDS = re.compile(r"(?:须|应|必须|需|需要|要)?(?:具有|具备|拥有|取得|持有)(?!(?:相应|相关|一定)?(?:条件|资格|能力)的)"
+                    r"(?P<x>[^,;。]{2,30})")
 _LACKS = re.compile(r"(?:没有|没|无|未取得|不具备|缺少|缺)(?P<y>[^,;。]{2,12})")
 _HAS = re.compile(r"(?:有|拥有|取得了|已取得|具备|持有)(?P<y>[^,;。]{2,12})")
 
@@ -229,11 +306,14 @@ def check_text(sentence: str, question: str, *, listed: bool = False,
     excluded_check, excluded = _exclusion(sentence, told, question, listed)
     # the rest of the sentence, without what it rules out (its numbers are not requirements)
     rest = sentence.replace(excluded, "，") if excluded else sentence
-    found = [excluded_check, _duplicate(sentence, told), _membership(rest, told),
+    found = [excluded_check, _duplicate(sentence, told), _absence(sentence, told),
+             _applicable(sentence, told, question),
+             _membership(rest, told),
              _requirement(rest, told)]
     for rule, result in (("commitment", windows.commitment(rest, told)),
                          ("window", windows.window(rest, question)),
-                         ("threshold", check_bounds(rest, question) if rest.strip("，") else None)):
+                         ("threshold", check_bounds(rest, question) if rest.strip("，") else None),
+                         ("threshold", share_of_total(rest, question))):
         if result is not None and result[0] != "unknown":
             found.append(TextCheck(result[0], rule, result[1], result[2]))  # type: ignore[arg-type]
     decided = [f for f in found if f is not None and f.status != "unknown"]
@@ -251,6 +331,38 @@ _ARTICLE = re.compile(r"^第[一二三四五六七八九十百零\d]+条")
 _EXTENDS = re.compile(r"参照(?:适用|执行|实施)|同样适用|也(?:可以|可)|亦可|视同")
 
 
+# An item that opens with whom it is for: (一)工业企业,…; (二)其他企业,…
+_BAND = re.compile(r"^\(?[一二三四五六七八九十\d]+[)、.]\s*(?P<who>[\u4e00-\u9fff]{2,12}?"
+                   r"(?:企业|单位|机构|组织|人员|人才|个人|家庭|项目))[,:]")
+
+
+def _bands(sentences: list[str]) -> dict[str, str]:
+    """Items that are alternatives by category, sentence → category: a list whose items each
+    open with a category, one of them 其他…, sets each category its own conditions."""
+    found = {s: m.group("who") for s in sentences if (m := _BAND.match(s))}
+    if len(found) < 2 or not any(who.startswith("其他") for who in found.values()):
+        return {}
+    return found
+
+
+def _band_kept(bands: dict[str, str], question: str) -> set[str]:
+    """The bands that judge the asker: the one whose category the asker names (我们是工业企业);
+    else, the asker's figures held against each, a band none of whose read conditions fails
+    (the asker qualifies under it); else all of them (they fail every band)."""
+    if not bands:
+        return set()
+    told = situation(question)
+    named = {s for s, who in bands.items() if not who.startswith("其他") and who in official(told)}
+    if named:
+        return named
+    passing = set()
+    for sentence in bands:
+        found = check_text(sentence, question, included=True)
+        if found.status == "met":
+            passing.add(sentence)
+    return passing or set(bands)
+
+
 def check_clause(clause_text: str, question: str) -> list[TextCheck]:
     """Every sentence of a clause that a rule decides, in order. A sentence that widens a
     definition and is met overrides the numeric bounds of the clause the asker fails."""
@@ -263,7 +375,11 @@ def check_clause(clause_text: str, question: str) -> list[TextCheck]:
     defined = {x for x in map(_defines, sentences) if x}
     named = {x for x in defined if x in asked or x in official(asked)}
     out: list[tuple[TextCheck, bool]] = []
+    bands = _bands(sentences)
+    kept = _band_kept(bands, asked)
     for sentence in sentences:
+        if sentence in bands and sentence not in kept:
+            continue
         if len(sentence) < 4 or (named and (_defines(sentence) or "") in defined - named):
             continue
         header = _LIST_OF_EXCLUSIONS.search(sentence) or _LIST_OF_INCLUSIONS.search(sentence)

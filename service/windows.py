@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from question.numbers import NUM, DateSpan, dates, number
-from service.terms import official
+from service.terms import official, shared, weight
 
 Found = tuple[str, str, str]
 _PHRASE = re.compile(r"[^,，、:：]+")
@@ -32,6 +32,19 @@ _ELAPSED = re.compile(rf"(?:(?P<a>{NUM})年(?:后|以后|之后|了|多)|过(?P<
                       rf"满(?P<d>{NUM})年|(?P<e>{NUM})年期满)")
 
 
+# 迁到/搬到 Y names where a move goes: into the place the commitment binds, it does not leave it.
+_INTO = re.compile(r"(?:迁到|迁往|迁去|迁入|迁来|搬到|搬去|搬来|挪到)(?P<to>[^,，。;；!！?？]{0,12})")
+
+
+def _moves_in(told: str, bound: str) -> bool:
+    """The asker's move goes into ``bound``, the place the sentence forbids leaving (迁到新乡高新区
+    against 不迁离高新区; 迁到郑州 leaves it)."""
+    m = _INTO.search(told)
+    if not m or not bound or re.search(r"迁离|迁出|搬离|搬出|搬走|迁走|外迁", told):
+        return False
+    return weight(shared(bound, m.group("to"))) >= 1
+
+
 def commitment(sentence: str, told: str) -> Found | None:
     """承诺N年内不迁离… against a stated move: within the years → not_met, after them or told as
     not happening (没有迁走的打算) → met."""
@@ -44,6 +57,12 @@ def commitment(sentence: str, told: str) -> Found | None:
     stated = re.search(f"{_ACTS[act]}|{_SAID_ACTS[act]}", said)
     if not stated or years is None:
         return None
+    bound = re.match(r"[^,;。或和及、]{0,12}", sentence[m.end():])
+    if act == "迁离" and _moves_in(told, bound.group(0) if bound else ""):
+        # 迁到高新区: a move into the place the commitment binds keeps it
+        into = _INTO.search(told)
+        assert into is not None
+        return "met", m.group(0), told[max(0, into.start() - 6):into.end()]
     if re.search(r"(?:不|没有|不会|没)(?:打算|想|准备)?$", said[max(0, stated.start() - 4):stated.start()]):
         return "met", m.group(0), said[max(0, stated.start() - 6):stated.end()]
     elapsed = [number(next(g for g in e.groups() if g)) for e in _ELAPSED.finditer(said)]

@@ -1,0 +1,91 @@
+"""Sentence rules of eligibility on small made-up texts: alternatives by category, what the
+asker must not hold, moves into the place a commitment binds, 具备条件的 as a modifier."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.situations import check_clause, check_text
+from service.windows import commitment
+
+_BANDS = ("本办法所称小型企业,是指符合下列条件的企业:\n"
+          "(一)制造企业,年营业额不超过2000万元,职工人数不超过60人;\n"
+          "(二)其他企业,年营业额不超过500万元,职工人数不超过20人。")
+
+
+def _statuses(clause: str, question: str) -> list[str]:
+    return [c.status for c in check_clause(clause, question)]
+
+
+def test_a_band_the_asker_meets_decides_and_the_other_band_does_not_fail_them() -> None:
+    found = _statuses(_BANDS, "我们年营业额1500万元，职工人数50人，算小型企业吗？")
+    assert "met" in found and "not_met" not in found
+
+
+def test_failing_every_band_fails() -> None:
+    assert "not_met" in _statuses(_BANDS, "我们年营业额3000万元，职工人数90人，算小型企业吗？")
+
+
+def test_the_band_the_asker_names_judges_them() -> None:
+    # 制造企业 named: its band holds; 1500万 fails 其他企业's 500万 but that band is not theirs
+    assert "not_met" not in _statuses(_BANDS, "我们是制造企业，年营业额1500万元，算小型企业吗？")
+
+
+_LOANS = "申请时,除住房贷款、助学贷款以外,本人及其配偶应没有其他贷款"
+
+
+@pytest.mark.parametrize("question, status", [
+    ("我有房贷，我爱人还有一笔装修贷没还完，能申请吗？", "not_met"),  # 装修贷 is not exempt
+    ("我只有一笔房贷，能申请吗？", "unknown"),  # 房贷 is exempt
+    ("我丈夫的经营贷已经还清了，能申请吗？", "unknown"),  # settled
+    ("我们家没有任何贷款，能申请吗？", "met"),
+])
+def test_what_the_asker_must_not_hold(question: str, status: str) -> None:
+    found = check_text(_LOANS, question)
+    assert found.status == status
+    if status != "unknown":
+        assert found.rule == "requirement"
+
+
+def test_a_spouse_s_loan_counts_only_where_the_spouse_is_named() -> None:
+    assert check_text("申请人本人应没有其他贷款", "我老婆有一笔车贷，我能申请吗？").status == "unknown"
+
+
+@pytest.mark.parametrize("told, status", [
+    ("我们打算把注册地迁到开发区东区", "met"),  # into the place bound
+    ("三年后想迁到邻市", "not_met"),
+])
+def test_a_move_into_the_place_bound_does_not_leave_it(told: str, status: str | None) -> None:
+    found = commitment("企业应承诺5年内不迁离开发区", told)
+    assert (found[0] if found else None) == status
+
+
+def test_qualified_units_name_whom_and_require_nothing() -> None:
+    assert check_text("赋予具备条件的高校博士学位授予权", "我没有博士学位，能申请吗？").status == "unknown"
+    assert check_text("申请人须具备博士学位", "我没有博士学位，能申请吗？").status == "not_met"
+
+
+def test_ruling_out_those_who_lack_something() -> None:
+    clause = "有下列情形之一的,不予登记:\n(一)不符合个体工商户登记条件的;\n(二)申请材料不齐全的。"
+    assert "not_met" not in _statuses(clause, "我已经办了个体工商户营业执照，能申请吗？")
+    assert "not_met" in _statuses(clause, "我不符合个体工商户登记条件，能申请吗？")
+
+
+@pytest.mark.parametrize("question, status", [
+    ("我们有200名员工，今年想派50人去参训，能补吗？", "not_met"),  # 25% of the staff
+    ("我们有200名员工，今年想派16人去参训，能补吗？", "met"),  # 8%
+])
+def test_a_share_of_a_whole_stated_as_two_counts(question: str, status: str) -> None:
+    sentence = "参训人员的比例不得超过企业员工总数的10%以内"
+    found = check_text(sentence, question)
+    assert (found.status, found.rule) == (status, "threshold")
+
+
+@pytest.mark.parametrize("question, status", [
+    ("我是澳洲华侨，来内地开公司是不是适用公司登记条例？", "not_met"),
+    ("我是澳洲华侨，来内地开公司，适用华侨投资促进办法吗？", "met"),
+    ("我是本地居民，来内地开公司是不是适用公司登记条例？", "unknown"),  # not among whom
+])
+def test_the_law_a_sentence_applies_to_whom(question: str, status: str) -> None:
+    sentence = "华侨在内地投资兴办企业,适用《华侨投资促进办法》"
+    assert check_text(sentence, question).status == status
