@@ -1,7 +1,9 @@
 # PolicyQA service image: CPU only, non-root, default index built at image build time.
 FROM python:3.11-slim
 
-ENV PIP_NO_CACHE_DIR=1 PYTHONUNBUFFERED=1 \
+# Two workers, one OpenMP thread each: workers that each start an OpenMP team as wide as the
+# machine fight over its cores (2 x 2 threads on 2 cores: 62 ms per answer instead of 20).
+ENV PIP_NO_CACHE_DIR=1 PYTHONUNBUFFERED=1 OMP_NUM_THREADS=1 \
     POLICYQA_INDEX_DIR=/data/index POLICYQA_HOST=0.0.0.0 POLICYQA_PORT=8000 POLICYQA_WORKERS=2
 
 # libgomp1: LightGBM (the ranker) links OpenMP. Versions float with the base image's Debian release (pinning them breaks at each point release).
