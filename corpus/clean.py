@@ -14,6 +14,10 @@ import unicodedata
 from functools import lru_cache
 from html.parser import HTMLParser
 
+# One sentence of a clause in matching form, with its end mark: 。；;！？ or the end of a line
+# (a list item ends its sentence without a mark). The answer layer quotes and checks these.
+SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
+
 # Zero-width, bidi controls, word joiners, BOM, Unicode tag characters, lone surrogates and C0/C1
 # controls other than newline and tab: invisible in a browser, but they split words and can smuggle
 # instructions into a prompt.

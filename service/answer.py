@@ -17,7 +17,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from corpus.clean import to_match
+from corpus.clean import SENTENCE, to_match
 from corpus.facts import Contact, DateFact, Material, Office, Support
 from corpus.injection import instruction_sentences, is_flagged
 from corpus.models import Clause
@@ -40,7 +40,6 @@ NOT_FOUND = "在已收录的文件中没有找到能回答这个问题的规定�
 PERIOD = Detail("period", "期限")
 # A validity question that asks how long, or until when (not since when).
 _ASKS_END = re.compile(r"有效期|多久|多长|几年|到期|到哪|到什么时候|截止|执行到|执行至|哪年|失效")
-_SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 # The formulas that hand over to the body ("现将有关事项通知如下", "特制定本方案") answer nothing.
 # Only a sentence that ends with one is a formula ("特制定本意见，政策期限为2016年至2018年" is not).
 _FORMULA = re.compile(r"(?:(?:通知|规定|明确|意见|要求)如下|制定本(?:意见|方案|办法|措施|细则|通知)|"
@@ -93,7 +92,7 @@ def in_script(text: str, traditional: bool) -> str:
 
 
 def sentences(text_match: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text_match) if s.strip(" 。；;")]
+    return [s.strip() for s in SENTENCE.findall(text_match) if s.strip(" 。；;")]
 
 
 def _overlap(sentence: str, q_tokens: set[str]) -> float:
@@ -415,10 +414,11 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     cited = [h for h in cited if _quotable(h.clause)] or cited[:1]  # nothing to quote, nothing to cite
     lines: list[str] = []
     roles = None
+    # the answering document's clauses, for who-questions (its role sentences, its short names)
+    document = _document(generation, cited[0].clause.doc_id) if intent == "responsible_office" else []
     if intent == "responsible_office":
         # 由谁初审、谁复审？: one cited statement per role asked, from the answering document
-        roles = offices_answer.answer_roles(q_match, hits, _document(generation, cited[0].clause.doc_id),
-                                            cited)
+        roles = offices_answer.answer_roles(q_match, hits, document, cited)
     if roles is not None:
         lines, cited = roles
     elif intent == "responsible_office":
@@ -449,8 +449,7 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     elif support:
         lines[:0] = support.split("\n")  # one line per compared document
     if intent == "responsible_office" and lines:
-        lines, cited = offices_answer.with_full_names(lines, cited,
-                                                      _document(generation, cited[0].clause.doc_id))
+        lines, cited = offices_answer.with_full_names(lines, cited, document)
     note = facts_answer.status_note(records.get(cited[0].clause.doc_id), today)
     if note and lines:  # said in the first sentence, not after it
         lines[0] = f"{lines[0].rstrip('。')}（{note}）。"

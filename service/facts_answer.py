@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from corpus.amounts import classify, quantities
-from corpus.clean import to_match
+from corpus.clean import SENTENCE, to_match
 from corpus.facts import Condition, DateFact, Fact, Support
 from corpus.injection import instruction_sentences, is_flagged
 from corpus.models import Clause
@@ -29,7 +29,6 @@ from service.eligibility import Eligibility, verdict
 # (申报条件 is often a clause of its own, next to the support it governs).
 CONDITION_REACH = 5
 _DATES = ("施行", "有效期", "失效")
-_SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 # Words of a clause that states a document's validity (自…起施行, 有效期, 执行至, 政策期限为…).
 _VALIDITY_WORDS = re.compile(r"起施行|起实施|起执行|有效期|执行至|执行期限|政策期限|实施期限|同时废止|失效")
 
@@ -41,7 +40,7 @@ def trusted_facts(clause: Clause) -> list[Fact]:
     if not flagged:
         return list(clause.facts)
     return [f for f in clause.facts
-            if not any(is_flagged(part, flagged) for part in _SENTENCE.findall(_said_by(f)))
+            if not any(is_flagged(part, flagged) for part in SENTENCE.findall(_said_by(f)))
             and not (_said_by(f) == "" and any(_named(f) in item for item in flagged))]
 
 

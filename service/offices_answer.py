@@ -19,12 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from corpus.clean import to_match
+from corpus.clean import SENTENCE, to_match
 from corpus.facts import Office
 from corpus.models import Clause
 from index.search import Hit
 
-_SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 # What an office's name ends in (as the issuer lines and definitions write it).
 _UNIT = re.compile(r"(?:局|委|厅|办|部|办公室|办公厅|人民政府|政府|委员会|管委会|中心|署|院|行)$")
 
@@ -137,7 +136,7 @@ def role_statements(asks: Sequence[RoleAsk], question_match: str, hits: Sequence
             offices = clause_offices(hit.clause)
             if not offices:
                 continue
-            for sentence in _SENTENCE.findall(_LABEL_LINE.sub(r"\1:", hit.clause.text_match)):
+            for sentence in SENTENCE.findall(_LABEL_LINE.sub(r"\1:", hit.clause.text_match)):
                 sentence = sentence.strip()
                 if not _states_role(sentence, role := ask.role, offices):
                     continue
@@ -264,7 +263,7 @@ def answer_roles(question_match: str, hits: Sequence[Hit], document: Sequence[Cl
         return None
     if len(asks) == 1 and any(
             _states_role(sentence.strip(), asks[0].role, clause_offices(h.clause))
-            for h in cited for sentence in _SENTENCE.findall(h.clause.text_match)):
+            for h in cited for sentence in SENTENCE.findall(h.clause.text_match)):
         return None
     statements = role_statements(asks, question_match, hits, document)
     if not statements:
