@@ -69,6 +69,23 @@ _SUFFIXES = frozenset({"省", "市", "县", "区", "州", "镇", "乡", "自治�
 _PLACE_SUFFIX = re.compile(r"(?<=..)(?:省|市|自治区|区|县)$")
 
 
+@lru_cache(maxsize=10_000)
+def tagged_words(text: str) -> tuple[tuple[str, str], ...]:
+    """(word, part-of-speech tag) by jieba's default dictionary, which knows place names."""
+    import jieba.posseg
+
+    with _lock:
+        return tuple((w.word, w.flag) for w in jieba.posseg.cut(text, HMM=False))  # HMM costs 2 ms
+
+
+def word_frequency(word: str) -> int:
+    """How often jieba's default dictionary saw ``word``: a common word (和平, 长安) is not taken
+    for the place of the same name unless tagged or suffixed as one."""
+    import jieba
+
+    return int(jieba.dt.FREQ.get(word) or 0)
+
+
 def places(text: str) -> list[str]:
     """Place names (jieba's ``ns`` tag) in matching-form text, without a trailing 省/市/区/县 so
     that 滨州市 in a title and 滨州 in a question meet."""
@@ -80,16 +97,13 @@ def tagged_places(text: str) -> tuple[tuple[str, bool], ...]:
     """(place name without its suffix, whether the text wrote the suffix) for each word jieba
     tags ``ns``. jieba's tag is a guess (it tags 东西 ``ns``): callers that must not mistake a
     word for a place check the name (question.places)."""
-    import jieba.posseg
-
-    with _lock:
-        words = list(jieba.posseg.cut(text, HMM=False))  # the dictionary knows place names; HMM costs 2 ms
+    words = tagged_words(text)
     found: list[tuple[str, bool]] = []
-    for n, w in enumerate(words):
-        if w.flag == "ns" and len(w.word) >= 2:
-            name = _PLACE_SUFFIX.sub("", w.word)
+    for n, (word, flag) in enumerate(words):
+        if flag == "ns" and len(word) >= 2:
+            name = _PLACE_SUFFIX.sub("", word)
             # the suffix may be a word of its own (柳河 | 县)
-            suffixed = name != w.word or (n + 1 < len(words) and words[n + 1].word in _SUFFIXES)
+            suffixed = name != word or (n + 1 < len(words) and words[n + 1][0] in _SUFFIXES)
             if name not in (seen[0] for seen in found):
                 found.append((name, suffixed))
     return tuple(found)

@@ -65,7 +65,9 @@ class Detail:
 _DETAILS: list[tuple[re.Pattern[str], Detail]] = [
     (re.compile(r"多少钱|金额|几万|多少万|补贴标准|奖励标准|补贴多少|奖励多少|奖多少|补多少|给多少|发多少|资助多少|"
                 r"多少(?:资金|资助|补贴|奖励|奖金|补助|费用)|拿多少|减免标准|收费标准|收多少|交多少|"
-                r"最高(?:能|可)?(?:补|奖|给|拿|资助)|最(?:多|高)多少(?![人家个位项件次天年月])"),
+                r"最高(?:能|可)?(?:补|奖|给|拿|资助|贷|借)|最(?:多|高)多少(?![人家个位项件次天年月])|"
+                # a loan or its interest subsidy asked by how much (能贷多少, 贴息多少, 额度多大)
+                r"(?:贷|借|贴息|额度|限额|贷款额?)(?:是|有|为)?(?:多少|多大)(?![人家个位项件次天年月])"),
      Detail("amount", "金额")),
     # how a graded support steps (分档): several amounts or shares, each with its threshold
     (re.compile(r"分档|几档|哪几档|档次"), Detail("tiers", "分档标准")),

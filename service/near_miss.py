@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from corpus.clean import to_match
 from index.search import Hit
 from question.intent import Detail
-from question.places import gazetteer
+from question.places import gazetteer, suffixed_counties
 from question.query import Query
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def _doc_located(generation: Generation) -> Mapping[str, bool]:
     """Whether each document names a province or city at all: one that names none (a national
     law, regulation or ministry notice) holds everywhere."""
     if generation not in _LOCATED:
-        names = (gazetteer().names | generation.index.catalogue.places) - _COUNTRY
+        names = (gazetteer().names | suffixed_counties() | generation.index.catalogue.places) - _COUNTRY
         _LOCATED[generation] = {
             doc: not _NATIONAL.search(text.split("\n", 1)[0]) and any(name in text for name in names)
             for doc, text in _doc_texts(generation).items()}
@@ -71,7 +71,7 @@ def place_forms(place: str, doc_places: Iterable[Sequence[str]]) -> tuple[str, .
     for a district or county the gazetteer does not locate (天河, 孝义), the places an indexed
     document's title names beside it (广州市天河区… puts 天河 in 广州)."""
     forms = gazetteer().forms(place)
-    if place in gazetteer().names:
+    if gazetteer().knows(place):
         return forms
     beside = (p for found in doc_places if place in found for p in found if p != place)
     return tuple(dict.fromkeys([*forms, *beside]))
