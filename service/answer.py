@@ -112,6 +112,10 @@ _FIGURE = re.compile(r"\d|百分之|[零〇一二两三四五六七八九十百�
 # A question that asks for a number (多少, 几, 多久, 比例 …).
 _ASKS_NUMBER = re.compile(r"多少|(?<!哪)几(?!乎)|多久|多长|多大|多高|比例|上限|封顶|最高|最多")
 AMOUNT = Detail("amount", "金额")
+# How far down the hits a clause of the answering document that states the asked detail is
+# taken, and how close to the best one's its ranker score must be (without saying the asked thing).
+DETAIL_REACH = 5
+DETAIL_SCORE_RATIO = 0.7
 CONTACT_LIMIT = 4  # a clause of contacts: phone, person, e-mail, address each on its own
 
 
@@ -394,12 +398,16 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     if detail is not None and eligibility is None:
         has = [h for h in cited if states_detail(h, detail, q_match)]
         if not has:
-            # another clause of the same document may state it (一、申报条件 … 五、联系方式);
-            # another document's would answer a question about a different policy
-            extra = [h for h in hits[:5] if h not in cited and h.clause.doc_id == cited[0].clause.doc_id
-                     and states_detail(h, detail, q_match)]
+            # another clause of the same document may state it (一、申报条件 … 五、联系方式)
+            # when it matches nearly as well, the ranker (which weighs the asked fact) rates it
+            # close, or one of its sentences says the asked thing with its figure; another
+            # document's would answer a question about a different policy
+            extra = [h for h in hits[:DETAIL_REACH] if h not in cited
+                     and h.clause.doc_id == cited[0].clause.doc_id and states_detail(h, detail, q_match)]
             strength = citations.Strength(hits, index.manifest["embedder"]["name"])
-            if extra and strength(extra[0]) >= citations.CITE_RATIO * strength(cited[0]):
+            if extra and (strength(extra[0]) >= citations.CITE_RATIO * strength(cited[0])
+                          or extra[0].score >= DETAIL_SCORE_RATIO * cited[0].score
+                          or citations.says_asked(extra[0].clause, query)):
                 cited = [extra[0]]
             else:
                 topic = _topic(q_match, cited[0])

@@ -92,6 +92,23 @@ def answers(clause: Clause, part: Part, q_match: str) -> bool:
     return part.detail is None or _states(clause, part.detail, q_match)
 
 
+def says_asked(clause: Clause, query: Query) -> bool:
+    """Whether one sentence of the clause says what a part of the question asks: it states the
+    part's detail and holds most of the part's words («多少天内去办变更登记» and «…之日起30日内
+    向登记机关申请变更登记»). The question's places are not words of what it asks."""
+    places = "".join(query.places)
+    for part in asked_parts(query):
+        words = [w for w in part.words if w not in places]
+        total = sum(len(w) for w in words)
+        if part.detail is None or not total:
+            continue
+        for sentence in re.split(r"[。；;\n]", clause.text_match):
+            held = sum(len(w) for w in words if w in sentence)
+            if held / total > ANSWERED_SHARE and sentence_has_detail(sentence, part.detail, query.match):
+                return True
+    return False
+
+
 def adds_part(hit: Hit, cited: list[Hit], parts: list[Part], query: Query) -> bool:
     """Whether the hit answers an asked part that no cited clause answers, or, in a question
     that compares documents, is the first clause of another document."""
