@@ -27,7 +27,7 @@ from index.search import Filters, Hit
 from question.intent import Detail, sentence_has_detail
 from question.places import covered
 from question.query import Query
-from service import citations, facts_answer, near_miss, offices_answer
+from service import citations, facts_answer, near_miss, offices_answer, statute_dates
 from service.bounds import check_bounds
 from service.citations import is_list
 from service.eligibility import Eligibility, verdict_sentence
@@ -313,6 +313,35 @@ def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Gene
     return scoped, None
 
 
+def _statute_dates(query: Query, events: list[str], cited: list[Hit], hits: list[Hit],
+                   generation: Generation, records: dict[str, Any], today: date) -> Draft | None:
+    """When the answering statute was passed, promulgated, put in force or amended, each asked
+    event from the line that states it (service.statute_dates). An amendment asked of a text
+    that lists none is read from a retrieved text of the same title that does (the 2020 text
+    and its amended 2024 text)."""
+    doc = next(iter(query.documents)) if len(query.documents) == 1 else cited[0].clause.doc_id
+    stated = statute_dates.statements(_document(generation, doc))
+    title = records.get(doc, {}).get("title") or cited[0].clause.title or doc
+    if "修改" in events and not any(s.event == "修改" for s in stated):
+        same = [h.clause.doc_id for h in hits[:5] if h.clause.doc_id != doc
+                and to_match(records.get(h.clause.doc_id, {}).get("title") or "") == to_match(title)]
+        for other in dict.fromkeys(same):
+            amended = [s for s in statute_dates.statements(_document(generation, other)) if s.event == "修改"]
+            if amended:
+                stated += amended
+                break
+    found = statute_dates.answer_lines(events, stated, title)
+    if found is None:
+        return None
+    line, clauses = found
+    retrieved = {h.clause.clause_id: h for h in hits}
+    used = [retrieved.get(c.clause_id) or Hit(c, 0.0, 0.0, 0.0, 99) for c in clauses]
+    note = facts_answer.status_note(records.get(clauses[0].doc_id), today)
+    if note:
+        line = f"{line.rstrip('。')}（{note}）。"
+    return Draft(line, True, used, [])
+
+
 def _document_line(generation: Generation, doc_id: str) -> str | None:
     doc = _record(generation, doc_id)
     if not doc:
@@ -376,6 +405,10 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     cited, refused = _near_miss(query, cited, hits, generation, records)
     if refused is not None:
         return refused
+    events = statute_dates.asked_events(query.own_match)
+    if events and not (events == ["施行"] and query.asks_validity) and not query.asks_eligibility \
+            and (drawn := _statute_dates(query, events, cited, hits, generation, records, today)):
+        return drawn
     if query.asks_validity and not query.asks_eligibility:
         doc = next(iter(query.documents)) if len(query.documents) == 1 else cited[0].clause.doc_id
         if doc in records and (found := facts_answer.validity_line(records[doc], hits, index.clauses,
