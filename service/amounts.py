@@ -100,7 +100,7 @@ _COMMON_PAIRS = frozenset({"企业", "公司", "我们", "单位", "项目", "�
                            "奖励", "资助", "多少", "能拿", "最多", "最高", "不超", "超过", "按照"})
 
 
-def _pairs(text: str) -> set[str]:
+def word_pairs(text: str) -> set[str]:
     return {m.group(1) for m in _HAN_PAIR.finditer(text)} - _COMMON_PAIRS
 
 
@@ -120,8 +120,8 @@ def stated_base(support: Support, asker: str, words: str | None = None) -> float
         own_field = _field(phrase.group(0))
         if own_field is not None and own_field != base_field:
             continue
-        shared = len(_pairs(phrase.group(0)) & _pairs(base_words)) or (
-            0 if base_words and base_field else len(_pairs(phrase.group(0)) & _pairs(support.text)))
+        shared = len(word_pairs(phrase.group(0)) & word_pairs(base_words)) or (
+            0 if base_words and base_field else len(word_pairs(phrase.group(0)) & word_pairs(support.text)))
         if shared and (best is None or shared > best[0]):
             best = (shared, sums[0].value)
     return best[1] if best is not None else None

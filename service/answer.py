@@ -27,7 +27,7 @@ from index.search import Filters, Hit
 from question.intent import Detail, sentence_has_detail
 from question.places import covered
 from question.query import Query
-from service import citations, facts_answer, near_miss, offices_answer, statute_dates
+from service import citations, facts_answer, near_miss, offices_answer, shares, statute_dates
 from service.bounds import check_bounds
 from service.citations import is_list
 from service.eligibility import Eligibility, verdict_sentence
@@ -342,6 +342,22 @@ def _statute_dates(query: Query, events: list[str], cited: list[Hit], hits: list
     return Draft(line, True, used, [])
 
 
+def _worked_figure(query: Query, cited: list[Hit], support: str | None) -> str | None:
+    """The asker's figure under a cited clause's share of a base they state (service.shares),
+    when the question asks a figure or how a measure applies and the support line has not
+    worked one out already."""
+    own = query.own_match
+    if support and "您的" in support:
+        return None
+    if not (_ASKS_NUMBER.search(own) or facts_answer.asks_amount(query) or re.search(r"怎么|如何", own)):
+        return None
+    for number, hit in enumerate(cited, start=1):
+        # the clause read whole: a rule and its limit may be sentences apart (…；超过…的部分…)
+        if line := shares.computed_line(["".join(_quotable(hit.clause))], own):
+            return f"{line}[{number}]。"
+    return None
+
+
 def _document_line(generation: Generation, doc_id: str) -> str | None:
     doc = _record(generation, doc_id)
     if not doc:
@@ -483,6 +499,8 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
         for sentence in chosen:
             lines.append(f"{sentence.rstrip('。；;')}[{i}]。")
     support = facts_answer.support_line(query, cited) if facts_answer.asks_amount(query) else None
+    if worked := _worked_figure(query, cited, support):
+        lines.insert(0, worked)  # the asker's figure first, then the clause it is worked from
     if eligibility is not None:
         lines.insert(0, verdict_sentence(eligibility, facts_answer.citation_numbers(cited)))
         if support and facts_answer.asks_sum(query):
