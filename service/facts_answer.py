@@ -86,7 +86,7 @@ def citation_numbers(cited: Sequence[Hit]) -> dict[str, int]:
     return {h.clause.clause_id: n for n, h in enumerate(cited, start=1)}
 
 
-def support_line(query: Query, cited: Sequence[Hit]) -> str | None:
+def support_line(query: Query, cited: Sequence[Hit], titles: Mapping[str, str] | None = None) -> str | None:
     """The support a cited clause gives, amount, ratio, base and cap together, with the
     asker's figure computed when they state its base; the support whose words the question
     shares most. A comparison of documents gets one line per document that states one."""
@@ -98,7 +98,8 @@ def support_line(query: Query, cited: Sequence[Hit]) -> str | None:
             own = [item for item in found if cited[-item[1] - 1].clause.doc_id == doc]
             shared, n, support = max(own, key=lambda item: (item[0], item[1]))
             if _caps_stated(support):
-                title = cited[-n - 1].clause.title or doc
+                # the clause's title, else the document record's (a .docx clause carries none)
+                title = cited[-n - 1].clause.title or (titles or {}).get(doc) or doc
                 lines.append(f"《{to_match(title)}》：" + support_sentence(
                     support, query.circumstances, cite=f"[{-n}]", asker=query.own_match))
         if len(lines) >= 2:

@@ -73,9 +73,19 @@ def _asker_sums(asker: str) -> list[tuple[str, Quantity]]:
     return out
 
 
+# A base that counts people (在职职工总人数, 员工总数), and one that is itself a rate (实际利率): a
+# count of people is a base only of the first, a sum of money never of either.
+_PEOPLE_BASE = re.compile(r"人数|职工|员工|人员")
+_RATE_BASE = re.compile(r"率|比例")
+
+
 def _matched(words: str, sums: list[tuple[str, Quantity]]) -> Quantity | None:
-    """The asker's one quantity whose phrase shares most words with ``words``; none on a tie."""
-    scored = sorted(((len(word_pairs(text) & word_pairs(words)), q) for text, q in sums),
+    """The asker's one quantity of the base's kind whose phrase shares most words with
+    ``words``; none on a tie."""
+    if _RATE_BASE.search(words):
+        return None
+    unit = "人" if _PEOPLE_BASE.search(words) else "元"
+    scored = sorted(((len(word_pairs(text) & word_pairs(words)), q) for text, q in sums if q.unit == unit),
                     key=lambda item: -item[0])
     if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
@@ -114,7 +124,9 @@ def computed_line(sentences: list[str], asker: str) -> str | None:
             return split
         worked: list[tuple[Share, Quantity, float]] = []
         for share in shares(sentence):
-            stated = _matched(share.base, sums) or _matched(share.context + share.base, sums)
+            stated = _matched(share.base, sums) or (
+                None if _RATE_BASE.search(share.base) or _PEOPLE_BASE.search(share.base)
+                else _matched(share.context + share.base, [(t, q) for t, q in sums if q.unit == "元"]))
             if stated is not None:
                 worked.append((share, stated, stated.value * share.percent / 100))
         if not worked:

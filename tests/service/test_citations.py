@@ -105,3 +105,16 @@ def test_the_asked_place_is_not_a_word_the_sentence_must_hold() -> None:
     elsewhere = _hit("a:9", "大连市对新建种植基地的企业给予每亩100元补助。")
     assert not citations.says_asked(elsewhere.clause, query)
     assert citations.says_asked(_hit("a:10", "对研发项目给予最高50万元补助。").clause, query)
+
+
+def test_the_sides_a_comparison_names() -> None:
+    assert citations.sides(parse("区里和市里的补贴标准分别怎么算？")) == {"区里", "市里"}
+    assert len(citations.sides(parse("广东和国务院条例规定一样吗？"))) == 2
+    assert len(citations.sides(parse("征求意见稿和正式印发的版本奖励一样吗？"))) == 2
+    # a title's level (省级, 国家级) is not a side: two measures of one document are compared
+    assert len(citations.sides(parse("在广州，首次认定国家级和省级企业分别奖多少？"))) == 1
+
+
+def test_a_clause_that_only_leads_a_list_says_nothing_alone() -> None:
+    assert citations.leads_only(_hit("c:1", "4、创业补贴\n补贴条件：").clause)
+    assert not citations.leads_only(_hit("c:2", "补贴标准：每人2000元。").clause)
