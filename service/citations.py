@@ -94,13 +94,17 @@ def answers(clause: Clause, part: Part, q_match: str) -> bool:
     return part.detail is None or _states(clause, part.detail, q_match)
 
 
+def _names_place(word: str, places: Sequence[str]) -> bool:
+    """Whether a word is (part of) an asked place's name: 甘井子, 甘井子区 and 子区 for 甘井子."""
+    return any(place in word or word in f"{place}区市县省" for place in places)
+
+
 def says_asked(clause: Clause, query: Query) -> bool:
     """Whether one sentence of the clause says what a part of the question asks: it states the
     part's detail and holds most of the part's words («多少天内去办变更登记» and «…之日起30日内
     向登记机关申请变更登记»). The question's places are not words of what it asks."""
-    places = "".join(query.places)
     for part in asked_parts(query):
-        words = [w for w in part.words if w not in places]
+        words = [w for w in part.words if not _names_place(w, query.places)]
         total = sum(len(w) for w in words)
         if part.detail is None or not total:
             continue

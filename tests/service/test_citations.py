@@ -105,6 +105,9 @@ def test_the_asked_place_is_not_a_word_the_sentence_must_hold() -> None:
     elsewhere = _hit("a:9", "大连市对新建种植基地的企业给予每亩100元补助。")
     assert not citations.says_asked(elsewhere.clause, query)
     assert citations.says_asked(_hit("a:10", "对研发项目给予最高50万元补助。").clause, query)
+    # a question whose asked words are only its place's name (大连市能补多少) says nothing to find
+    only_place = parse("大连市能补多少？")
+    assert not citations.says_asked(_hit("a:11", "大连市对瞪羚企业给予最高50万元补助。").clause, only_place)
 
 
 def test_the_sides_a_comparison_names() -> None:
