@@ -439,7 +439,14 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
             said = [s for s in quotable if facts_answer.states_validity(s)] \
                 or [s for s in quotable if sentence_has_detail(s, PERIOD, q_match)]
             shown = [line] + [f"{said[0].rstrip('。；;')}[1]。"] if said else [line]
-            return Draft("\n".join(shown), True, [stating], [])
+            used = [stating]
+            if repealing := facts_answer.repealing_clause(records[doc], records, index.clauses):
+                # the repealing text's own words: from when the repeal holds
+                told = [s for s in _quotable(repealing) if "废止" in s or "施行" in s]
+                if told:
+                    shown.insert(1, f"{''.join(told).rstrip('。；;')}[2]。")
+                    used.append(Hit(repealing, 0.0, 0.0, 0.0, 99))
+            return Draft("\n".join(shown), True, used, [])
     eligibility = None
     if query.asks_eligibility:
         eligibility, cited = facts_answer.decide(query, cited, hits)

@@ -214,3 +214,15 @@ def validity_line(record: Mapping[str, Any], hits: Sequence[Hit], clauses: Seque
         parts.append(standing)
     title = to_match(record.get("title") or doc)
     return f"《{title}》{'，'.join(parts)}[1]。", stating
+
+
+def repealing_clause(record: Mapping[str, Any], records: Mapping[str, Mapping[str, Any]],
+                     clauses: Sequence[Clause]) -> Clause | None:
+    """The clause of the indexed text that repeals ``record``'s document (本条例自…起施行。《X》
+    同时废止): it says from when the repeal holds."""
+    by, title = record.get("repealed_by"), to_match(record.get("title") or "")
+    if not by or not title:
+        return None
+    docs = {doc for doc, other in records.items() if to_match(other.get("title") or "") == to_match(by)}
+    return next((c for c in clauses if c.doc_id in docs and f"《{title}》" in c.text_match
+                 and "废止" in c.text_match), None)

@@ -161,3 +161,20 @@ def test_a_sum_per_unit_is_worked_out_for_the_askers_count() -> None:
 def test_a_sum_per_person_is_not_multiplied_by_the_people_the_asker_counts() -> None:
     per_person = Support(kind="补助", amount=200.0, base="每人", text="按每人200元给予补助")
     assert "您的" not in support_sentence(per_person, Circumstances(), asker="公司有员工40人，能补多少？")
+
+
+def test_the_repealing_texts_clause_says_from_when_the_repeal_holds() -> None:
+    from service.facts_answer import repealing_clause
+
+    def clause(doc: str, clause_id: str, text: str) -> Clause:
+        return Clause(clause_id=clause_id, doc_id=doc, source_file=f"{doc}.md", title=None, doc_number=None,
+                      date=None, kind="clause", heading_path=(clause_id,), number_path=clause_id,
+                      text=text, text_match=to_match(text))
+
+    records = {"old": {"doc_id": "old", "title": "某省示范条例", "repealed_by": "某省促进示范条例"},
+               "new": {"doc_id": "new", "title": "某省促进示范条例"}}
+    closing = clause("new", "new:40", "第四十条 本条例自2023年1月1日起施行。《某省示范条例》同时废止。")
+    clauses = [clause("old", "old:30", "第三十条 本条例自2010年5月1日起施行。"),
+               clause("new", "new:1", "第一条 为了促进示范，废止不合时宜的做法，制定本条例。"), closing]
+    assert repealing_clause(records["old"], records, clauses) == closing
+    assert repealing_clause(records["new"], records, clauses) is None
