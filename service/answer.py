@@ -461,7 +461,15 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
             extra = [h for h in hits[:DETAIL_REACH] if h not in cited
                      and h.clause.doc_id == cited[0].clause.doc_id and states_detail(h, detail, q_match)]
             strength = citations.Strength(hits, index.manifest["embedder"]["name"])
-            if extra and (strength(extra[0]) >= citations.CITE_RATIO * strength(cited[0])
+            # whom to ask is said once, often at the end of the text (联系电话, 咨询请致电): the
+            # answering document's clause that says it, wherever it is
+            contact = [] if detail.name != "contact" else extra[:1] or [
+                hit for c in _document(generation, cited[0].clause.doc_id)
+                if c.clause_id != cited[0].clause.clause_id
+                and states_detail(hit := Hit(c, 0.0, 0.0, 0.0, 99), detail, q_match)][:1]
+            if contact:
+                cited = contact
+            elif extra and (strength(extra[0]) >= citations.CITE_RATIO * strength(cited[0])
                           or extra[0].score >= DETAIL_SCORE_RATIO * cited[0].score
                           or citations.says_asked(extra[0].clause, query)):
                 cited = [extra[0]]
