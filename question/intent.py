@@ -46,8 +46,9 @@ PERIOD = re.compile(r"\d{4}年?\s*[至到—–\-~－]\s*\d{4}年|有效期|期�
                     r"(?:补贴|贴息|补助|资助|奖励|享受|支持)[\d一二三四五六七八九十两]{1,2}个?(?:年|月)|"
                     r"连续[\u4e00-\u9fff]{0,4}?[\d一二三四五六七八九十两]+个?(?:年|月)|第[\d一二三四五六七八九十两]+年")
 NUMBER = re.compile(r"\d")
+# (An eight-digit number written in fours, 2888-2088, is how Macao and Hong Kong write phones.)
 CONTACT = re.compile(r"\d{3,4}[-—－ ]?\d{7,8}|1[3-9]\d{9}|联系人|[\w.]+@[\w.]+|"
-                     r"(?:电话|热线|咨询|传真|致电)[^。]{0,8}?\d{5,8}")
+                     r"(?:电话|热线|咨询|传真|致电)[^。]{0,8}?(?:\d{5,8}|\d{4}[-—－ ]\d{4}(?!\d))")
 _MATERIALS = re.compile(r"材料|申报文件|批复件|证明|证件|身份证|申请表|复印件|凭证|资料|证书|执照")
 # A sum said as what a measure gives at most (其他地区每年最高4000元, 标准为2000元).
 _GIVEN_BEFORE = re.compile(r"最高|最多|上限|封顶|标准为?[:：]?[^,;。]{0,2}$")

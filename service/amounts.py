@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from corpus.facts import Circumstances, Support, Tier
-from question.numbers import format_money, format_number, money
+from question.numbers import format_money, format_number, money, number
 
 # kind → (the noun, the verb after 最多可)
 _KINDS = {"补助": ("补助", "补"), "补贴": ("补贴", "补"), "奖励": ("奖励", "奖"), "贴息": ("贴息", "贴息"),
@@ -100,7 +100,7 @@ _COMMON_PAIRS = frozenset({"企业", "公司", "我们", "单位", "项目", "�
                            "奖励", "资助", "多少", "能拿", "最多", "最高", "不超", "超过", "按照"})
 
 
-def _pairs(text: str) -> set[str]:
+def word_pairs(text: str) -> set[str]:
     return {m.group(1) for m in _HAN_PAIR.finditer(text)} - _COMMON_PAIRS
 
 
@@ -120,8 +120,8 @@ def stated_base(support: Support, asker: str, words: str | None = None) -> float
         own_field = _field(phrase.group(0))
         if own_field is not None and own_field != base_field:
             continue
-        shared = len(_pairs(phrase.group(0)) & _pairs(base_words)) or (
-            0 if base_words and base_field else len(_pairs(phrase.group(0)) & _pairs(support.text)))
+        shared = len(word_pairs(phrase.group(0)) & word_pairs(base_words)) or (
+            0 if base_words and base_field else len(word_pairs(phrase.group(0)) & word_pairs(support.text)))
         if shared and (best is None or shared > best[0]):
             best = (shared, sums[0].value)
     return best[1] if best is not None else None
@@ -192,6 +192,33 @@ def _computed(support: Support, ratio: float | None, cap: float | None,
     return f"您的{format_money(value)}{base_word}最多可{verb}{format_money(figure)}"
 
 
+# A sum given per unit (每项, 每家, 每台) and the asker's count of such units (3件专利): the
+# classifiers that count the same units. Not per person: the people a 每人 sum is for (见习人员,
+# 新招用的) are rarely the people an asker counts (在职职工40人).
+_UNITS = ({"项", "件", "个"}, {"家", "户"}, {"台", "套"})
+_COUNT = re.compile(r"(?<![\d.])(\d{1,4}|[一二两三四五六七八九十]{1,3})(项|件|个|家|户|台|套)")
+
+
+def _per_unit(support: Support, asker: str) -> str:
+    """「您的3件按每项5000元共1.5万元」 when the support is a sum per unit (and no more: 每项每年
+    is per year too) and the asker counts such units once; held to the cap."""
+    if support.amount is None or not support.base or not re.fullmatch(r"每[项件个家户台套]", support.base):
+        return ""
+    kinds = next((k for k in _UNITS if support.base[1] in k), set())
+    # 一件给多少 asks the sum per unit; the count is the asker's other one (申请了3件)
+    counts = {(value, m.group(2)) for m in _COUNT.finditer(asker)
+              if m.group(2) in kinds and (value := number(m.group(1))) is not None and value >= 2}
+    if len(counts) != 1:
+        return ""
+    (count, unit), = counts
+    _, verb = _kind(support)
+    total = support.amount * count
+    if support.cap is not None and total > support.cap:
+        return (f"您的{format_number(count)}{unit}按{support.base}{format_money(support.amount)}为"
+                f"{format_money(total)}，超过上限，最多可{verb}{format_money(support.cap)}")
+    return f"您的{format_number(count)}{unit}按{support.base}{format_money(support.amount)}共{format_money(total)}"
+
+
 def support_sentence(support: Support, circumstances: Circumstances, cite: str = "",
                      asker: str = "") -> str:
     """「按利息的50%补助、单个企业最高100万元：您的40万元利息最多可补20万元[1]。」; without the
@@ -211,7 +238,8 @@ def support_sentence(support: Support, circumstances: Circumstances, cite: str =
             computed = _computed(support, ratio, cap, circumstances, asker)
             tail += f"，{computed}" if computed else ""
     else:
-        tail = _computed(support, support.ratio, support.cap, circumstances, asker)
+        tail = _computed(support, support.ratio, support.cap, circumstances, asker) \
+            or _per_unit(support, asker)
     body = f"{head}：{tail}" if tail else head
     return f"{body}{cite}。"
 

@@ -27,7 +27,7 @@ from index.search import Filters, Hit
 from question.intent import Detail, sentence_has_detail
 from question.places import covered
 from question.query import Query
-from service import citations, facts_answer, near_miss, offices_answer
+from service import citations, facts_answer, near_miss, offices_answer, shares, statute_dates
 from service.bounds import check_bounds
 from service.citations import is_list
 from service.eligibility import Eligibility, verdict_sentence
@@ -112,6 +112,10 @@ _FIGURE = re.compile(r"\d|百分之|[零〇一二两三四五六七八九十百�
 # A question that asks for a number (多少, 几, 多久, 比例 …).
 _ASKS_NUMBER = re.compile(r"多少|(?<!哪)几(?!乎)|多久|多长|多大|多高|比例|上限|封顶|最高|最多")
 AMOUNT = Detail("amount", "金额")
+# How far down the hits a clause of the answering document that states the asked detail is
+# taken, and how close to the best one's its ranker score must be (without saying the asked thing).
+DETAIL_REACH = 5
+DETAIL_SCORE_RATIO = 0.7
 CONTACT_LIMIT = 4  # a clause of contacts: phone, person, e-mail, address each on its own
 
 
@@ -309,6 +313,51 @@ def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Gene
     return scoped, None
 
 
+def _statute_dates(query: Query, events: list[str], cited: list[Hit], hits: list[Hit],
+                   generation: Generation, records: dict[str, Any], today: date) -> Draft | None:
+    """When the answering statute was passed, promulgated, put in force or amended, each asked
+    event from the line that states it (service.statute_dates). An amendment asked of a text
+    that lists none is read from a retrieved text of the same title that does (the 2020 text
+    and its amended 2024 text)."""
+    doc = next(iter(query.documents)) if len(query.documents) == 1 else cited[0].clause.doc_id
+    stated = statute_dates.statements(_document(generation, doc))
+    title = records.get(doc, {}).get("title") or cited[0].clause.title or doc
+    if "修改" in events and not any(s.event == "修改" for s in stated):
+        same = [h.clause.doc_id for h in hits[:5] if h.clause.doc_id != doc
+                and to_match(records.get(h.clause.doc_id, {}).get("title") or "") == to_match(title)]
+        for other in dict.fromkeys(same):
+            amended = [s for s in statute_dates.statements(_document(generation, other)) if s.event == "修改"]
+            if amended:
+                stated += amended
+                break
+    found = statute_dates.answer_lines(events, stated, title)
+    if found is None:
+        return None
+    line, clauses = found
+    retrieved = {h.clause.clause_id: h for h in hits}
+    used = [retrieved.get(c.clause_id) or Hit(c, 0.0, 0.0, 0.0, 99) for c in clauses]
+    note = facts_answer.status_note(records.get(clauses[0].doc_id), today)
+    if note:
+        line = f"{line.rstrip('。')}（{note}）。"
+    return Draft(line, True, used, [])
+
+
+def _worked_figure(query: Query, cited: list[Hit], support: str | None) -> str | None:
+    """The asker's figure under a cited clause's share of a base they state (service.shares),
+    when the question asks a figure or how a measure applies and the support line has not
+    worked one out already."""
+    own = query.own_match
+    if support and "您的" in support:
+        return None
+    if not (_ASKS_NUMBER.search(own) or facts_answer.asks_amount(query) or re.search(r"怎么|如何", own)):
+        return None
+    for number, hit in enumerate(cited, start=1):
+        # the clause read whole: a rule and its limit may be sentences apart (…；超过…的部分…)
+        if line := shares.computed_line(["".join(_quotable(hit.clause))], own):
+            return f"{line}[{number}]。"
+    return None
+
+
 def _document_line(generation: Generation, doc_id: str) -> str | None:
     doc = _record(generation, doc_id)
     if not doc:
@@ -372,6 +421,10 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     cited, refused = _near_miss(query, cited, hits, generation, records)
     if refused is not None:
         return refused
+    events = statute_dates.asked_events(query.own_match)
+    if events and not (events == ["施行"] and query.asks_validity) and not query.asks_eligibility \
+            and (drawn := _statute_dates(query, events, cited, hits, generation, records, today)):
+        return drawn
     if query.asks_validity and not query.asks_eligibility:
         doc = next(iter(query.documents)) if len(query.documents) == 1 else cited[0].clause.doc_id
         if doc in records and (found := facts_answer.validity_line(records[doc], hits, index.clauses,
@@ -386,7 +439,14 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
             said = [s for s in quotable if facts_answer.states_validity(s)] \
                 or [s for s in quotable if sentence_has_detail(s, PERIOD, q_match)]
             shown = [line] + [f"{said[0].rstrip('。；;')}[1]。"] if said else [line]
-            return Draft("\n".join(shown), True, [stating], [])
+            used = [stating]
+            if repealing := facts_answer.repealing_clause(records[doc], records, index.clauses):
+                # the repealing text's own words: from when the repeal holds
+                told = [s for s in _quotable(repealing) if "废止" in s or "施行" in s]
+                if told:
+                    shown.insert(1, f"{''.join(told).rstrip('。；;')}[2]。")
+                    used.append(Hit(repealing, 0.0, 0.0, 0.0, 99))
+            return Draft("\n".join(shown), True, used, [])
     eligibility = None
     if query.asks_eligibility:
         eligibility, cited = facts_answer.decide(query, cited, hits)
@@ -394,12 +454,24 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     if detail is not None and eligibility is None:
         has = [h for h in cited if states_detail(h, detail, q_match)]
         if not has:
-            # another clause of the same document may state it (一、申报条件 … 五、联系方式);
-            # another document's would answer a question about a different policy
-            extra = [h for h in hits[:5] if h not in cited and h.clause.doc_id == cited[0].clause.doc_id
-                     and states_detail(h, detail, q_match)]
+            # another clause of the same document may state it (一、申报条件 … 五、联系方式)
+            # when it matches nearly as well, the ranker (which weighs the asked fact) rates it
+            # close, or one of its sentences says the asked thing with its figure; another
+            # document's would answer a question about a different policy
+            extra = [h for h in hits[:DETAIL_REACH] if h not in cited
+                     and h.clause.doc_id == cited[0].clause.doc_id and states_detail(h, detail, q_match)]
             strength = citations.Strength(hits, index.manifest["embedder"]["name"])
-            if extra and strength(extra[0]) >= citations.CITE_RATIO * strength(cited[0]):
+            # whom to ask is said once, often at the end of the text (联系电话, 咨询请致电): the
+            # answering document's clause that says it, wherever it is
+            contact = [] if detail.name != "contact" else extra[:1] or [
+                hit for c in _document(generation, cited[0].clause.doc_id)
+                if c.clause_id != cited[0].clause.clause_id
+                and states_detail(hit := Hit(c, 0.0, 0.0, 0.0, 99), detail, q_match)][:1]
+            if contact:
+                cited = contact
+            elif extra and (strength(extra[0]) >= citations.CITE_RATIO * strength(cited[0])
+                          or extra[0].score >= DETAIL_SCORE_RATIO * cited[0].score
+                          or citations.says_asked(extra[0].clause, query)):
                 cited = [extra[0]]
             else:
                 topic = _topic(q_match, cited[0])
@@ -441,7 +513,10 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
                                  limit=2 if len(cited) <= 2 else 1, query=query)
         for sentence in chosen:
             lines.append(f"{sentence.rstrip('。；;')}[{i}]。")
-    support = facts_answer.support_line(query, cited) if facts_answer.asks_amount(query) else None
+    titles = {doc: record["title"] for doc, record in records.items() if record.get("title")}
+    support = facts_answer.support_line(query, cited, titles) if facts_answer.asks_amount(query) else None
+    if worked := _worked_figure(query, cited, support):
+        lines.insert(0, worked)  # the asker's figure first, then the clause it is worked from
     if eligibility is not None:
         lines.insert(0, verdict_sentence(eligibility, facts_answer.citation_numbers(cited)))
         if support and facts_answer.asks_sum(query):

@@ -22,6 +22,8 @@ from question.query import Query
 # A further clause is cited when its strength is this close to the best one's.
 CITE_RATIO = 0.9
 MAX_CITED = 3
+# How far down the hits the other side of a comparison is looked for.
+COMPARED_REACH = 4
 # Strength mixes the calibrated cosine and the BM25 score relative to the best one: fused
 # ranks are too compressed to compare clauses with.
 DENSE_SHARE = 0.5
@@ -92,6 +94,27 @@ def answers(clause: Clause, part: Part, q_match: str) -> bool:
     return part.detail is None or _states(clause, part.detail, q_match)
 
 
+def _names_place(word: str, places: Sequence[str]) -> bool:
+    """Whether a word is (part of) an asked place's name: 甘井子, 甘井子区 and 子区 for 甘井子."""
+    return any(place in word or word in f"{place}区市县省" for place in places)
+
+
+def says_asked(clause: Clause, query: Query) -> bool:
+    """Whether one sentence of the clause says what a part of the question asks: it states the
+    part's detail and holds most of the part's words («多少天内去办变更登记» and «…之日起30日内
+    向登记机关申请变更登记»). The question's places are not words of what it asks."""
+    for part in asked_parts(query):
+        words = [w for w in part.words if not _names_place(w, query.places)]
+        total = sum(len(w) for w in words)
+        if part.detail is None or not total:
+            continue
+        for sentence in re.split(r"[。；;\n]", clause.text_match):
+            held = sum(len(w) for w in words if w in sentence)
+            if held / total > ANSWERED_SHARE and sentence_has_detail(sentence, part.detail, query.match):
+                return True
+    return False
+
+
 def adds_part(hit: Hit, cited: list[Hit], parts: list[Part], query: Query) -> bool:
     """Whether the hit answers an asked part that no cited clause answers, or, in a question
     that compares documents, is the first clause of another document."""
@@ -154,6 +177,26 @@ class Strength:
                 + (1 - DENSE_SHARE) * hit.bm25 / self.top_bm25)
 
 
+def leads_only(clause: Clause) -> bool:
+    """A clause that only leads what follows it (补贴条件：, 申请材料如下:), under its heading
+    line: it says nothing alone."""
+    lines = [line.strip() for line in clause.text_match.splitlines() if line.strip()]
+    return bool(lines) and len(lines) <= 2 and lines[-1].endswith((":", "：")) \
+        and all(len(line) <= 20 for line in lines)
+
+
+# The words by which an asker names a side of a comparison that is not a place: a level of
+# government said plainly (区里, 省里, 国务院, 国家 but not 国家级, which is a title's level), or a
+# version of a text (征求意见稿 and 正式印发的).
+_SIDE = re.compile(r"[区市省县]里|国务院|中央|全国|国家(?!级)|征求意见稿|草案|正式(?:印发|发布|出台)?的?(?:版本|稿|文件)?")
+
+
+def sides(query: Query) -> set[str]:
+    """The sides a question names: its places and its plain words for a level of government or
+    a version of a text (广东和国务院条例, 市里和省里, 征求意见稿和正式印发的版本)."""
+    return set(query.places) | {m.group() for m in _SIDE.finditer(query.own_match)}
+
+
 def choose(query: Query, hits: list[Hit], index: LoadedIndex,
            lapsed: frozenset[str] = frozenset(), gate: bool = True) -> list[Hit]:
     """The clauses to cite, best first. ``lapsed``: documents no longer (or not yet) in force;
@@ -195,7 +238,15 @@ def choose(query: Query, hits: list[Hit], index: LoadedIndex,
     # "滨州和山东分别…": each compared document's best clause is cited, however it scores.
     for doc in query.compared:
         if not any(h.clause.doc_id == doc for h in cited):
-            cited += [h for h in ranked if h.clause.doc_id == doc][:1]
+            cited += [h for h in ranked if h.clause.doc_id == doc and not leads_only(h.clause)][:1]
+    if query.comparison and len(sides(query)) >= 2 and len(cited) < MAX_CITED \
+            and len({h.clause.doc_id for h in cited}) == 1:
+        # 区里和市里分别…, 广东和国务院条例一样吗: the other side is another document's clause that
+        # states what is asked, however weaker it matches
+        other = next((h for h in ranked[1:COMPARED_REACH] if h.clause.doc_id != cited[0].clause.doc_id
+                      and (query.detail is None or _states(h.clause, query.detail, query.match))), None)
+        if other is not None:
+            cited.append(other)
     if intent in ("eligibility", "process") and cited[0].clause.heading_path[:-1]:
         items = siblings(index.clauses, cited[0], hits)
         if len(items) > 1:

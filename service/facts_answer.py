@@ -86,7 +86,7 @@ def citation_numbers(cited: Sequence[Hit]) -> dict[str, int]:
     return {h.clause.clause_id: n for n, h in enumerate(cited, start=1)}
 
 
-def support_line(query: Query, cited: Sequence[Hit]) -> str | None:
+def support_line(query: Query, cited: Sequence[Hit], titles: Mapping[str, str] | None = None) -> str | None:
     """The support a cited clause gives, amount, ratio, base and cap together, with the
     asker's figure computed when they state its base; the support whose words the question
     shares most. A comparison of documents gets one line per document that states one."""
@@ -98,7 +98,8 @@ def support_line(query: Query, cited: Sequence[Hit]) -> str | None:
             own = [item for item in found if cited[-item[1] - 1].clause.doc_id == doc]
             shared, n, support = max(own, key=lambda item: (item[0], item[1]))
             if _caps_stated(support):
-                title = cited[-n - 1].clause.title or doc
+                # the clause's title, else the document record's (a .docx clause carries none)
+                title = cited[-n - 1].clause.title or (titles or {}).get(doc) or doc
                 lines.append(f"《{to_match(title)}》：" + support_sentence(
                     support, query.circumstances, cite=f"[{-n}]", asker=query.own_match))
         if len(lines) >= 2:
@@ -213,3 +214,15 @@ def validity_line(record: Mapping[str, Any], hits: Sequence[Hit], clauses: Seque
         parts.append(standing)
     title = to_match(record.get("title") or doc)
     return f"《{title}》{'，'.join(parts)}[1]。", stating
+
+
+def repealing_clause(record: Mapping[str, Any], records: Mapping[str, Mapping[str, Any]],
+                     clauses: Sequence[Clause]) -> Clause | None:
+    """The clause of the indexed text that repeals ``record``'s document (本条例自…起施行。《X》
+    同时废止): it says from when the repeal holds."""
+    by, title = record.get("repealed_by"), to_match(record.get("title") or "")
+    if not by or not title:
+        return None
+    docs = {doc for doc, other in records.items() if to_match(other.get("title") or "") == to_match(by)}
+    return next((c for c in clauses if c.doc_id in docs and f"《{title}》" in c.text_match
+                 and "废止" in c.text_match), None)

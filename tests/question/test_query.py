@@ -63,3 +63,11 @@ def test_who_issued_a_document_and_its_signing_date_ask_about_the_document() -> 
     assert parse("这份办法是哪个单位印发的？落款日期是哪天？").about_document
     assert parse("这份通知是哪个部门发的？").about_document
     assert not parse("这项补贴由哪个部门发放？").about_document
+
+
+def test_asking_whether_two_say_the_same_or_by_how_much_one_exceeds_compares() -> None:
+    assert parse("市里和省里的口径一样吗？").comparison
+    assert parse("北京的预留份额比国家规定的高多少？").comparison
+    # the asker's own growth over last year compares no documents
+    assert not parse("今年产值比去年多了6个亿，能拿多少奖励？").comparison
+    assert not parse("租金补贴一年最多多少？").comparison

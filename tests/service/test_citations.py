@@ -85,3 +85,39 @@ def test_list_items_are_cited_together_but_a_chapters_articles_are_not() -> None
     articles = [_hit(f"e:{n}", f"第{c}条 {text}", doc="doc_e", heading=(*chapter, f"第{c}条"), rank=n)
                 for n, (c, text) in enumerate([("五", "申请人应当依法登记。"), ("六", "申请人应当提交材料。")])]
     assert citations.siblings([h.clause for h in articles], articles[0], articles) == articles[:1]
+
+
+def test_a_sentence_that_says_the_asked_thing_with_its_figure_answers() -> None:
+    query = parse("公司搬了新地址，要在多少天之内去办备案手续？")
+    general = _hit("a:7", "第九条 企业住所变更的，应当自变更之日起20日内向主管机关办理备案手续。")
+    assert citations.says_asked(general.clause, query)
+
+
+def test_a_figure_beside_other_words_does_not_say_the_asked_thing() -> None:
+    query = parse("公司搬了新地址，要在多少天之内去办备案手续？")
+    other = _hit("a:8", "第十条 本办法自印发之日起施行，有效期5年。备案手续另行规定。")
+    assert not citations.says_asked(other.clause, query)
+
+
+def test_the_asked_place_is_not_a_word_the_sentence_must_hold() -> None:
+    query = parse("大连市研发项目能补多少？")
+    assert query.places
+    elsewhere = _hit("a:9", "大连市对新建种植基地的企业给予每亩100元补助。")
+    assert not citations.says_asked(elsewhere.clause, query)
+    assert citations.says_asked(_hit("a:10", "对研发项目给予最高50万元补助。").clause, query)
+    # a question whose asked words are only its place's name (大连市能补多少) says nothing to find
+    only_place = parse("大连市能补多少？")
+    assert not citations.says_asked(_hit("a:11", "大连市对瞪羚企业给予最高50万元补助。").clause, only_place)
+
+
+def test_the_sides_a_comparison_names() -> None:
+    assert citations.sides(parse("区里和市里的补贴标准分别怎么算？")) == {"区里", "市里"}
+    assert len(citations.sides(parse("广东和国务院条例规定一样吗？"))) == 2
+    assert len(citations.sides(parse("征求意见稿和正式印发的版本奖励一样吗？"))) == 2
+    # a title's level (省级, 国家级) is not a side: two measures of one document are compared
+    assert len(citations.sides(parse("在广州，首次认定国家级和省级企业分别奖多少？"))) == 1
+
+
+def test_a_clause_that_only_leads_a_list_says_nothing_alone() -> None:
+    assert citations.leads_only(_hit("c:1", "4、创业补贴\n补贴条件：").clause)
+    assert not citations.leads_only(_hit("c:2", "补贴标准：每人2000元。").clause)

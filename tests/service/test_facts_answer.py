@@ -148,3 +148,33 @@ def test_a_further_cap_of_a_scope_keeps_the_line() -> None:
     found = hit("按实际交易金额给予企业5%、每项不超过50万元的资助，同一单位每年最高资助100万元。")
     line = support_line(parse("交易金额实际付了80万，能资助多少？"), [found])
     assert line is not None and line.endswith("最多可补4万元[1]。")
+
+
+def test_a_sum_per_unit_is_worked_out_for_the_askers_count() -> None:
+    per_item = Support(kind="补助", amount=2000.0, base="每项", text="每项给予0.2万元的资助")
+    line = support_sentence(per_item, Circumstances(), asker="我们登记了4件软件著作权，一件给多少？")
+    assert line == "每项给予2000元补助：您的4件按每项2000元共8000元。"
+    capped = replace(per_item, cap=5000.0)
+    assert "最多可补5000元" in support_sentence(capped, Circumstances(), asker="登记了4件，能拿多少？")
+
+
+def test_a_sum_per_person_is_not_multiplied_by_the_people_the_asker_counts() -> None:
+    per_person = Support(kind="补助", amount=200.0, base="每人", text="按每人200元给予补助")
+    assert "您的" not in support_sentence(per_person, Circumstances(), asker="公司有员工40人，能补多少？")
+
+
+def test_the_repealing_texts_clause_says_from_when_the_repeal_holds() -> None:
+    from service.facts_answer import repealing_clause
+
+    def clause(doc: str, clause_id: str, text: str) -> Clause:
+        return Clause(clause_id=clause_id, doc_id=doc, source_file=f"{doc}.md", title=None, doc_number=None,
+                      date=None, kind="clause", heading_path=(clause_id,), number_path=clause_id,
+                      text=text, text_match=to_match(text))
+
+    records = {"old": {"doc_id": "old", "title": "某省示范条例", "repealed_by": "某省促进示范条例"},
+               "new": {"doc_id": "new", "title": "某省促进示范条例"}}
+    closing = clause("new", "new:40", "第四十条 本条例自2023年1月1日起施行。《某省示范条例》同时废止。")
+    clauses = [clause("old", "old:30", "第三十条 本条例自2010年5月1日起施行。"),
+               clause("new", "new:1", "第一条 为了促进示范，废止不合时宜的做法，制定本条例。"), closing]
+    assert repealing_clause(records["old"], records, clauses) == closing
+    assert repealing_clause(records["new"], records, clauses) is None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from corpus.clean import to_match
-from question.intent import asked_detail, sentence_has_detail
+from question.intent import Detail, asked_detail, sentence_has_detail
 
 
 @pytest.mark.parametrize(("question", "sentence", "stated"), [
@@ -90,3 +90,9 @@ def test_a_month_asked_is_a_date_and_every_ask_is_read() -> None:
 def test_how_a_system_is_layered_is_not_a_tier_schedule() -> None:
     assert asked_detail(to_match("集群梯度培育体系是怎么分层的？")) is None
     assert asked_detail(to_match("运营费补贴具体怎么分档？")).name == "tiers"  # type: ignore[union-attr]
+
+
+def test_a_phone_written_in_fours_after_致电_is_a_contact() -> None:
+    contact = Detail("contact", "联系方式")
+    assert sentence_has_detail("查询请致电2345-6789/6123-4567。", contact, "打哪个电话？")
+    assert not sentence_has_detail("共批出2345宗申请。", contact, "打哪个电话？")

@@ -1,0 +1,39 @@
+"""Figures worked out from a clause's shares of a base the asker states (service.shares), on
+small made-up rules: each input from the rule or the question, the formula shown."""
+
+from __future__ import annotations
+
+from service import shares
+
+HOSTING = "企业发生的会务接待费支出，按照发生额的50%扣除，但最高不得超过当年营业收入的3‰。"
+
+
+def test_a_share_and_its_limit_give_the_lower_figure() -> None:
+    line = shares.computed_line([HOSTING], "我们去年营业收入1000万元，会务接待费花了10万元，最多能扣多少？")
+    assert line == "发生额10万元的50%为5万元；当年营业收入1000万元的3‰为3万元，按其中较低者为3万元"
+
+
+def test_the_base_words_read_the_limit_as_a_limit() -> None:
+    found = shares.shares(HOSTING)
+    assert [(s.base, s.percent, s.limit) for s in found] == [("发生额", 50.0, False), ("当年营业收入", 0.3, True)]
+
+
+def test_a_share_of_a_stated_investment() -> None:
+    rule = "投资于种子期企业满3年的，可以按照其投资额的60%抵扣应纳税所得额。"
+    assert shares.computed_line([rule], "我们投了一家种子期企业500万元，能抵扣多少？") == "投资额500万元的60%为300万元"
+
+
+def test_a_sum_split_at_a_threshold() -> None:
+    rule = "年度转让所得不超过300万元的部分，免征所得税；超过300万元的部分，减半征收所得税。"
+    line = shares.computed_line([rule], "今年转让所得450万元，怎么减免？")
+    assert line == "您的450万元中，不超过300万元的部分300万元免征所得税，超过300万元的部分150万元减半征收所得税"
+
+
+def test_a_share_of_a_headcount() -> None:
+    rule = "参训人员不得超过企业在职职工总数的20%。"
+    assert shares.computed_line([rule], "公司在职职工50人，最多能送多少人参训？") == "企业在职职工总数50人的20%为10人"
+
+
+def test_no_figure_when_the_asker_states_no_base_the_rule_names() -> None:
+    assert shares.computed_line([HOSTING], "会务接待费能扣多少？") is None
+    assert shares.computed_line([HOSTING], "我们有员工30人，能扣多少？") is None
