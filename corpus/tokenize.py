@@ -83,6 +83,8 @@ def word_frequency(word: str) -> int:
     for the place of the same name unless tagged or suffixed as one."""
     import jieba
 
+    with _lock:
+        jieba.dt.check_initialized()
     return int(jieba.dt.FREQ.get(word) or 0)
 
 

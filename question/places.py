@@ -144,8 +144,10 @@ def asked_places(q_match: str, known: Iterable[str] = ()) -> tuple[str, ...]:
     and a city name it cuts in two (台中 as 台 | 中)."""
     known = set(known)
     g = gazetteer()
+    # a word jieba tags a place in a title (上市 in 上市奖励办法) is one only when it is rare
     found = [name for name, suffixed in tagged_places(q_match)
-             if suffixed or g.knows(name) or name in known]
+             if suffixed or g.knows(name)
+             or (name in known and word_frequency(name) < COMMON_WORD_FREQUENCY)]
     words = tagged_words(q_match)
     for n, (word, flag) in enumerate(words):
         if flag != "ns" and len(word) >= 2 and word in g.counties \

@@ -310,6 +310,9 @@ def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Gene
     if fee := near_miss.unnamed_fee(query, scoped, generation):
         return scoped, Draft(f"文件提到{_topic(query.match, scoped[0])}，但未规定{fee}。[1]", False,
                              scoped[:1], ["asked_detail_missing"])
+    if year := near_miss.unstated_year(query, scoped, generation):
+        return scoped, Draft(f"文件提到{_topic(query.match, scoped[0])}，但未涉及{year}年的安排。[1]", False,
+                             scoped[:1], ["asked_detail_missing"])
     return scoped, None
 
 

@@ -148,3 +148,33 @@ def unstated_detail(query: Query, cited: Sequence[Hit],
     return next((d for d in query.details[1:] if d != query.detail
                  and not {d.name, first} <= _TEMPORAL
                  and not any(states(hit, d) for hit in cited)), None)
+
+
+# A year the question sets the policy in (2024年的技改奖补, 2026年还延续吗): not a date (2024年9月),
+# not the asker's own figures (2014年主营业务收入…, 2020年成立).
+_ASKED_YEAR = re.compile(r"(?<!\d)(20\d\d)年(?!\s*[\d一二三四五六七八九十]+月|底|初|末)"
+                         r"(?!度?(?:的)?(?:营|主营|收入|产值|销售|纳税|利润|研发|成立|注册|新招|招用|签))")
+# A span of years a text runs over (2021—2025年, 2023年至2027年).
+_YEAR_SPAN = re.compile(r"(20\d\d)年?\s*(?:[至到—–\-~－]|年至)\s*(20\d\d)年")
+
+
+def unstated_year(query: Query, cited: Sequence[Hit], generation: Generation) -> str | None:
+    """A year the question asks the policy for that the answering documents never name nor
+    run over (a 2016 notice asked about 2024, a scheme that ran to 2022 asked about 2026): their
+    figures are those years', not the asked one's."""
+    if not cited:
+        return None
+    texts = _doc_texts(generation)
+    return year_not_covered(query.own_match, "\n".join(
+        texts.get(doc, "") for doc in dict.fromkeys(h.clause.doc_id for h in cited)))
+
+
+def year_not_covered(question: str, text: str) -> str | None:
+    """The one year ``question`` sets the policy in when ``text`` neither names it nor runs
+    over it; None for no year or several (years compared, 2022年和2025年, are other texts')."""
+    years = list(dict.fromkeys(_ASKED_YEAR.findall(question)))
+    if len(years) != 1 or years[0] in text:
+        return None
+    if any(int(a) <= int(years[0]) <= int(b) for a, b in _YEAR_SPAN.findall(text)):
+        return None
+    return years[0]

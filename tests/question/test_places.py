@@ -36,3 +36,8 @@ def test_a_loan_or_its_interest_subsidy_asked_by_how_much_asks_an_amount() -> No
     for q in ("个人最高能贷多少", "贴息多少", "贷款额度多大"):
         found = asked_detail(q)
         assert found is not None and found.name == "amount", q
+
+
+def test_a_word_a_title_tags_as_a_place_is_one_only_when_rare() -> None:
+    # jieba tags 上市 ns in 上市奖励办法; a question about 成都's 上市 award is about 成都
+    assert asked_places("成都上市奖励要什么材料", known=["上市", "成都"]) == ("成都",)

@@ -60,3 +60,18 @@ def test_when_and_how_long_answer_each_other() -> None:
     query = parse("经办机构多久审核完？钱从什么时候开始发？")
     assert [d.name for d in query.details] == ["period", "date"]
     assert unstated_detail(query, ["clause"], lambda hit, d: d.name == "period") is None  # type: ignore[list-item]
+
+
+def test_a_year_the_question_sets_the_policy_in_must_be_the_documents() -> None:
+    from service.near_miss import year_not_covered
+
+    notice = "关于申报2016年度技术改造专项资金的通知。奖补金额为设备购置额的10%。"
+    scheme = "实施期限为2023年至2027年。对企业给予奖励。"
+    assert year_not_covered("2024年的技改设备奖补还能申报吗", notice) == "2024"
+    assert year_not_covered("2016年的技改设备奖补比例多少", notice) is None
+    assert year_not_covered("2025年还有这个奖励吗", scheme) is None  # within its span
+    assert year_not_covered("2028年还有这个奖励吗", scheme) == "2028"
+    # a date, the asker's own figures, and years compared ask no year of the policy
+    assert year_not_covered("我们2024年9月签的合同能算吗", notice) is None
+    assert year_not_covered("我们2014年主营业务收入1800万能报吗", notice) is None
+    assert year_not_covered("2022年和2025年的比例分别是多少", notice) is None
