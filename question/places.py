@@ -63,7 +63,6 @@ def short_name(name: str, nationalities: Iterable[str] = ()) -> str:
                     base, stripped = base[: -len(nation)], True
     else:
         base = _LEVEL.sub("", base)
-    base = re.sub(r"(?:维吾尔|壮族|回族)$", "", base) if base != name else base
     return base if len(base) >= 2 else name
 
 
@@ -83,7 +82,8 @@ def _divisions() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
         return frozenset(), {}
     nations = [line.strip() for line in (folder / "56_nations.csv").read_text(encoding="utf-8").splitlines()
                if line.strip()]
-    nations = sorted({n for n in nations} | {n[:-1] for n in nations if n.endswith("族") and len(n) > 2},
+    # 藏族 is also written 藏 (阿坝藏族羌族自治州 but 海南藏族自治州, 克孜勒苏柯尔克孜自治州)
+    nations = sorted(set(nations) | {n[:-1] for n in nations if n.endswith("族") and len(n) > 2},
                      key=len, reverse=True)
     by_code: dict[str, str] = {}
     with (folder / "adcodes.csv").open(encoding="utf-8") as handle:
