@@ -92,8 +92,11 @@ def classify(question_match: str) -> str:
 
 
 # What makes a phrase a question (多少, 几, 哪, 什么, 吗 …), and where a phrase ends.
-_INTERROGATIVE = re.compile(r"多少|多久|多长|多大|多高|几|哪|什么|何|怎|如何|吗|呢|是否|有没有|有无|[？?]")
-_PHRASE_END = re.compile(r"[，,。；;！!？?\n]")
+# (Shared by the answer layer, which reads the question's phrases and what they ask.)
+ASKING_WORDS = r"多少|多久|多长|多大|多高|几|哪|什么|何|怎|如何|吗|呢|是否|有没有|有无"
+_INTERROGATIVE = re.compile(rf"{ASKING_WORDS}|[？?]")
+PHRASE_END = re.compile(r"[，,。；;！!？?\n]")
+PHRASE = re.compile(r"[^，,。；;！!？?\n]+")
 _PARTICLES = "的了呢吗呀啊吧是"
 ASK_REACH = 5  # characters after a detail word within which the question must ask about it
 
@@ -103,7 +106,7 @@ def _is_asked(question_match: str, found: re.Match[str]) -> bool:
     or the word only names something else ("无固定期限劳动合同需要满足什么条件": the ask is 条件)."""
     if _INTERROGATIVE.search(found.group()):
         return True
-    rest = _PHRASE_END.split(question_match[found.end():], maxsplit=1)[0]
+    rest = PHRASE_END.split(question_match[found.end():], maxsplit=1)[0]
     if len(rest.strip(_PARTICLES)) <= 2:  # the phrase ends on it: "请提供联系电话"
         return True
     ask = _INTERROGATIVE.search(rest)

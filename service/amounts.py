@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from corpus.facts import Circumstances, Support, Tier
+from question.intent import PHRASE
 from question.numbers import format_money, format_number, money, number
 
 # kind → (the noun, the verb after 最多可)
@@ -91,7 +92,6 @@ def _base_value(support: Support, circumstances: Circumstances,
     return (stated, "stated") if stated is not None else None
 
 
-_PHRASE = re.compile(r"[^,，。;；!！?？\n]+")
 _HAN_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 # Pairs of characters any sum's phrase may share with a measure's words without naming the same
 # thing (企业 in 企业营业收入 and 企业研发费用).
@@ -113,7 +113,7 @@ def stated_base(support: Support, asker: str, words: str | None = None) -> float
     base_words = words or support.base or ""
     base_field = _field(base_words)
     best: tuple[int, float] | None = None
-    for phrase in _PHRASE.finditer(asker):
+    for phrase in PHRASE.finditer(asker):
         sums = money(phrase.group(0))
         if len(sums) != 1:
             continue

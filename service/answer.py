@@ -516,8 +516,7 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
                                  limit=2 if len(cited) <= 2 else 1, query=query)
         for sentence in chosen:
             lines.append(f"{sentence.rstrip('。；;')}[{i}]。")
-    titles = {doc: record["title"] for doc, record in records.items() if record.get("title")}
-    support = facts_answer.support_line(query, cited, titles) if facts_answer.asks_amount(query) else None
+    support = facts_answer.support_line(query, cited, records) if facts_answer.asks_amount(query) else None
     if worked := _worked_figure(query, cited, support):
         lines.insert(0, worked)  # the asker's figure first, then the clause it is worked from
     if eligibility is not None:

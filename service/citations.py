@@ -16,7 +16,7 @@ from corpus.facts import Office
 from corpus.models import Clause
 from corpus.tokenize import tokenize
 from index.search import Hit, LoadedIndex, calibrate
-from question.intent import Detail, asked_detail, sentence_has_detail
+from question.intent import ASKING_WORDS, PHRASE_END, Detail, asked_detail, sentence_has_detail
 from question.query import Query
 
 # A further clause is cited when its strength is this close to the best one's.
@@ -35,8 +35,7 @@ LIST_HEADING = re.compile(r"条件|材料|资格|要求|程序|流程|标准")
 _ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")
 
 # Where a question's phrases end, and what makes a phrase ask something (多少, 几, 哪, 吗 …).
-_PHRASE_END = re.compile(r"[，,。；;！!？?\n]")
-_ASKING = re.compile(r"多少|多久|多长|多大|几|哪|什么|何|怎|如何|吗|呢|是否|有没有|有无|谁")
+_ASKING = re.compile(rf"{ASKING_WORDS}|谁")
 # A modal verb the asker joins to a verb (能补, 能贷, 可领) asks; it names nothing to find.
 _MODAL = re.compile(r"^[能可会要][\u4e00-\u9fff]$")
 # A yes/no question (…吗, 能不能, 是否, 有没有): an eligibility verdict answers it.
@@ -64,7 +63,7 @@ def asked_parts(query: Query) -> list[Part]:
     """The question's asked phrases ("租金补贴能拿多少", "能补几年", "个人的呢"); the asker's
     circumstances around them ("一年房租16万") ask nothing."""
     own = query.own_match
-    phrases = [p for p in _PHRASE_END.split(own) if p.strip()]
+    phrases = [p for p in PHRASE_END.split(own) if p.strip()]
     asked = [p for p in phrases if _ASKING.search(p)] or [own]
     parts: list[Part] = []
     for phrase in asked:

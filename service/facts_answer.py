@@ -86,10 +86,12 @@ def citation_numbers(cited: Sequence[Hit]) -> dict[str, int]:
     return {h.clause.clause_id: n for n, h in enumerate(cited, start=1)}
 
 
-def support_line(query: Query, cited: Sequence[Hit], titles: Mapping[str, str] | None = None) -> str | None:
+def support_line(query: Query, cited: Sequence[Hit],
+                 records: Mapping[str, Mapping[str, Any]] | None = None) -> str | None:
     """The support a cited clause gives, amount, ratio, base and cap together, with the
     asker's figure computed when they state its base; the support whose words the question
-    shares most. A comparison of documents gets one line per document that states one."""
+    shares most. A comparison of documents gets one line per document that states one, under
+    its title (``records``: the documents' records, for a clause that carries no title)."""
     found = _supports(query, cited)
     docs = list(dict.fromkeys(cited[-n - 1].clause.doc_id for _, n, _ in found))
     if query.comparison and len(docs) >= 2:
@@ -99,7 +101,7 @@ def support_line(query: Query, cited: Sequence[Hit], titles: Mapping[str, str] |
             shared, n, support = max(own, key=lambda item: (item[0], item[1]))
             if _caps_stated(support):
                 # the clause's title, else the document record's (a .docx clause carries none)
-                title = cited[-n - 1].clause.title or (titles or {}).get(doc) or doc
+                title = cited[-n - 1].clause.title or (records or {}).get(doc, {}).get("title") or doc
                 lines.append(f"《{to_match(title)}》：" + support_sentence(
                     support, query.circumstances, cite=f"[{-n}]", asker=query.own_match))
         if len(lines) >= 2:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from corpus.clean import to_match
 from index.search import Hit
-from question.intent import Detail
+from question.intent import ASKING_WORDS, PHRASE, Detail
 from question.places import gazetteer, suffixed_counties
 from question.query import Query
 
@@ -34,9 +34,8 @@ _COUNTRY = frozenset({"中华人民共和国", "中国", "全国", "国家"})
 _TEMPORAL = frozenset({"date", "period"})
 # How far down the hits a clause of a document that speaks for the asked place is taken.
 HIT_REACH = 5
-_PHRASE = re.compile(r"[^，,。；;！!？?\n]+")
 # The phrase asks about what it names: an interrogative, or the A不A form (给不给, 能不能).
-_ASKS = re.compile(r"多少|多大|几|哪|什么|谁|怎|如何|吗|呢|是否|有没有|有无|能否|([\u4e00-\u9fff])不\1")
+_ASKS = re.compile(rf"{ASKING_WORDS}|谁|能否|([\u4e00-\u9fff])不\1")
 
 
 # Per generation, held no longer than the generation itself (a reload frees the old one).
@@ -111,7 +110,7 @@ def asked_fees(query: Query) -> list[str]:
     """The fees the question asks about (担保费是谁出, 报销保费吗, 登记费要交多少): a word ending
     in 费 in a phrase that asks. A fee only stated (交了实审费，…给多少) is not asked."""
     found: list[str] = []
-    for phrase in _PHRASE.findall(query.own_match):
+    for phrase in PHRASE.findall(query.own_match):
         if not _ASKS.search(phrase):
             continue
         words = [t for t in query.tokens if len(t) >= 2 and t.endswith("费") and t in phrase

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from question.intent import PHRASE
 from question.numbers import NUM, Quantity, format_money, format_number, money, number, people
 from service.amounts import word_pairs
 
@@ -28,7 +29,6 @@ _LIMIT_BEFORE = re.compile(r"(?:不得超过|不超过|不高于|最高|最多|�
 _LIMIT_AFTER = re.compile(r"^(?:\(含\))?(?:以内|以下)")
 # 不超过500万元的部分…；超过500万元的部分…: a sum split at a threshold.
 _SPLIT = re.compile(r"不超过(?P<t>[\d.]+万?元)的部分[,，]?(?P<low>[^;；。]+)[;；,，]\s*超过(?P=t)的部分[,，]?(?P<high>[^;；。]+)")
-_ASKER_PHRASE = re.compile(r"[^,，。;；!！?？\n]+")
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def shares(sentence: str) -> list[Share]:
 def _asker_sums(asker: str) -> list[tuple[str, Quantity]]:
     """Each phrase of the asker's that states exactly one sum or one count of people."""
     out = []
-    for phrase in _ASKER_PHRASE.finditer(asker):
+    for phrase in PHRASE.finditer(asker):
         text = phrase.group()
         found = money(text) or people(text)
         if len(found) == 1:

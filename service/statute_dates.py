@@ -31,7 +31,8 @@ _VERSION = re.compile(r"\d{4}年(?:版)?$")
 _PHRASE = re.compile(r"[^，,。；;！!？?\n、]+")
 # A header line: a full date, then who did it, then the event (通过, 修订, 第一次修正, 公布).
 _LINE = re.compile(r"^[(（]?(\d{4}年\d{1,2}月\d{1,2}日)[^。\n]{0,120}?(通过|公布|发布|修订|修正)[)）]?\s*$")
-_IN_FORCE = re.compile(r"[^。；;\n]*自\d{4}年\d{1,2}月\d{1,2}日起(?:施行|实施)[^。；;\n]*")
+_IN_FORCE_ON = re.compile(r"自\d{4}年\d{1,2}月\d{1,2}日起(?:施行|实施)")
+_IN_FORCE = re.compile(rf"[^。；;\n]*{_IN_FORCE_ON.pattern}[^。；;\n]*")
 _EVENT_OF = {"通过": "通过", "公布": "公布", "发布": "公布", "修订": "修改", "修正": "修改"}
 
 
@@ -90,7 +91,7 @@ def answer_lines(events: Sequence[str], stated: Sequence[Statement],
         mark = f"[{cited.index(statement.clause) + 1}]"
         sentence = statement.sentence.rstrip("。；;")
         if event == "施行":
-            said = re.search(r"自\d{4}年\d{1,2}月\d{1,2}日起(?:施行|实施)", sentence)
+            said = _IN_FORCE_ON.search(sentence)
             sentence = said.group() if said else sentence
         elif event == "修改":
             sentence = f"最近一次修改为{sentence}"
