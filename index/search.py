@@ -152,6 +152,22 @@ def rrf(rankings: Sequence[Sequence[int]], k: int = rank.PLAIN_RRF_K,
     return fused
 
 
+def distinct(ranked: list[int], clauses: Sequence[Clause], limit: int) -> list[int]:
+    """The first ``limit`` of ``ranked`` without a clause whose document already has one of
+    the same words ranked above it: published pages often repeat a paragraph (a page printed
+    twice, a summary box restating the text), and a repeat adds nothing to read or cite."""
+    seen: set[tuple[str, str]] = set()
+    kept: list[int] = []
+    for i in ranked:
+        key = (clauses[i].doc_id, "".join(clauses[i].text.split()))
+        if key not in seen:
+            seen.add(key)
+            kept.append(i)
+            if len(kept) == limit:
+                break
+    return kept
+
+
 def diversify(ranked: list[int], scores: dict[int, float], doc_of: Mapping[int, str], k: int,
               decay: float = 0.6) -> list[int]:
     """Greedy top-k where each further clause of an already-chosen document counts ``decay``
@@ -250,7 +266,8 @@ class Searcher:
         # of a named place first cost dev2-published 0.06 and dev2-guides 0.03 MRR@10 (a
         # question says 广州 and the answer is in the 广东省 list). A comparison needs each
         # named document's clause in view.
-        ranked = sorted(fused, key=lambda i: (-fused[i], i))
+        ranked = distinct(sorted(fused, key=lambda i: (-fused[i], i)), idx.clauses,
+                          max(k * 4, 20))
         order = diversify(ranked, fused, {i: idx.clauses[i].doc_id for i in ranked}, k,
                           COMPARE_DECAY) if query.compared else ranked[:k]
         missing = [i for i in order if i not in best]  # lexical-only candidates

@@ -68,7 +68,10 @@ def quantities(text: str) -> list[Quantity]:
 
 def _context(text: str, q: Quantity, asker: bool = False) -> frozenset[str]:
     start = max(text.rfind(c, 0, q.start) for c in ",;、:(") + 1
-    words = text[max(start, q.start - 12):q.start] + text[q.end:q.end + 4]
+    # the words after stop where the phrase does: 女性不超过55周岁、男性不超过60周岁 gives the
+    # 55 to 女性 alone
+    end = min((at for at in (text.find(c, q.end) for c in ",;、:()。") if at >= 0), default=len(text))
+    words = text[max(start, q.start - 12):q.start] + text[q.end:min(end, q.end + 4)]
     return frozenset(terms(official(words) if asker else words))
 
 

@@ -320,7 +320,7 @@ def _said(rows: Sequence[ConditionResult], citations: Mapping[str, int], what: s
     """该文件要求A，您为a[1] (a figure) or 该文件规定A，您的情况是a[1] (a sentence)."""
     figures = [r for r in rows if r.rule == "figure"]
     if figures:
-        required = "、".join(r.required for r in figures)
+        required = "、".join(dict.fromkeys(r.required for r in figures))  # several clauses may ask the same
         stated = "、".join(dict.fromkeys(r.stated for r in figures if r.stated))
         cites = "".join(dict.fromkeys(_cite(r.clause_id, citations) for r in figures))
         return f"{what}要求{required}，您为{stated}{cites}"
@@ -335,7 +335,10 @@ def verdict_sentence(eligibility: Eligibility, citations: Mapping[str, int], *,
 
     「不满足：该文件要求上年度营业收入5000万元至1亿元的企业近2年研发费用占比不低于6%，您为5%[1]。」
     """
-    unchecked = eligibility.unchecked()[:limit]
+    said: dict[str, ConditionResult] = {}
+    for r in eligibility.unchecked():  # one requirement once, however many clauses state it
+        said.setdefault(r.required, r)
+    unchecked = list(said.values())[:limit]
     rest = "；".join(_requirement(r, citations) for r in unchecked)
     v = eligibility.verdict
     if v == "unknown":

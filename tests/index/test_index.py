@@ -15,6 +15,7 @@ from index.embed import HashEmbedder, load_embedder
 from index.search import (
     Filters,
     Searcher,
+    distinct,
     diversify,
     load_index,
     rrf,
@@ -115,6 +116,20 @@ def test_fusion_and_diversity_are_pure() -> None:
     scores = {0: 1.0, 1: 0.99, 2: 0.95}
     assert diversify([0, 1, 2], scores, ["a", "a", "b"], 2, decay=0.9) == [0, 2]
     assert diversify([0, 1, 2], scores, ["a", "a", "b"], 2, decay=1.0) == [0, 1]
+
+
+def test_a_paragraph_a_page_repeats_is_ranked_once() -> None:
+    def clause(n: int, doc: str, text: str) -> Clause:
+        return Clause(clause_id=f"{doc}:{n}", doc_id=doc, source_file=f"{doc}.txt", title=None,
+                      doc_number=None, date=None, kind="clause", heading_path=(), number_path="",
+                      text=text, text_match=to_match(text))
+
+    said = "参保企业上年度未裁员的,可以申请失业保险稳岗返还。"
+    clauses = [clause(0, "a", said), clause(1, "a", said.replace("。", " 。")),
+               clause(2, "b", said), clause(3, "a", "政策执行期限至2022年12月31日。")]
+    # the second copy in the same document goes; another document saying it stays
+    assert distinct([0, 1, 2, 3], clauses, 10) == [0, 2, 3]
+    assert distinct([1, 0, 2, 3], clauses, 2) == [1, 2]
 
 
 def test_search_finds_clauses_across_scripts_and_filters(engine) -> None:  # type: ignore[no-untyped-def]

@@ -89,3 +89,16 @@ def test_a_share_of_a_whole_stated_as_two_counts(question: str, status: str) -> 
 def test_the_law_a_sentence_applies_to_whom(question: str, status: str) -> None:
     sentence = "华侨在内地投资兴办企业,适用《华侨投资促进办法》"
     assert check_text(sentence, question).status == status
+
+
+@pytest.mark.parametrize(("question", "status", "said"), [
+    ("我男的，今年58岁，能申请吗？", "met", "男性不超过60周岁"),
+    ("我男的，今年62岁，能申请吗？", "not_met", "男性不超过60周岁"),
+    ("我是女的，今年58岁，能申请吗？", "not_met", "女性不超过55周岁"),
+])
+def test_bounds_for_men_and_women_judge_the_asker_by_their_own(question: str, status: str,
+                                                                said: str) -> None:
+    from service.bounds import check_bounds
+
+    found, required, _ = check_bounds("个体户经营者(女性不超过55周岁、男性不超过60周岁)", question)
+    assert (found, said in required) == (status, True)
