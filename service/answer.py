@@ -450,6 +450,12 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
                     shown.insert(1, f"{''.join(told).rstrip('。；;')}[2]。")
                     used.append(Hit(repealing, 0.0, 0.0, 0.0, 99))
             return Draft("\n".join(shown), True, used, [])
+        if doc in records and facts_answer.undated(records[doc], _document(generation, doc)):
+            # asked when or whether it holds; nothing the document carries says either
+            named = f"《{to_match(title)}》" if (title := records[doc].get("title")) else "该文件"
+            first = next((h for h in cited if h.clause.doc_id == doc), cited[0])
+            return Draft(f"{named}没有写明发布、施行日期或有效期，无法据此判断其是否仍然有效。[1]", False,
+                         [first], ["asked_detail_missing"])
     eligibility = None
     if query.asks_eligibility:
         eligibility, cited = facts_answer.decide(query, cited, hits)

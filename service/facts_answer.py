@@ -218,6 +218,15 @@ def validity_line(record: Mapping[str, Any], hits: Sequence[Hit], clauses: Seque
     return f"《{title}》{'，'.join(parts)}[1]。", stating
 
 
+def undated(record: Mapping[str, Any], clauses: Sequence[Clause]) -> bool:
+    """Whether nothing tells when the document was issued or how long it holds: its record
+    carries no date and none of its clauses states one (a reposted Q&A page, an excerpt)."""
+    if any(record.get(key) for key in ("date_issued", "date_published", "date_effective",
+                                        "date_expires", "repealed_by")):
+        return False
+    return not any(c.doc_id == record["doc_id"] and _states_dates(c) for c in clauses)
+
+
 def repealing_clause(record: Mapping[str, Any], records: Mapping[str, Mapping[str, Any]],
                      clauses: Sequence[Clause]) -> Clause | None:
     """The clause of the indexed text that repeals ``record``'s document (本条例自…起施行。《X》

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -90,10 +91,34 @@ def place_scope(query: Query, cited: Sequence[Hit], hits: Sequence[Hit],
         doc = hit.clause.doc_id
         return not unspoken_for(query.places, _doc_texts(generation).get(doc, ""),
                                 _doc_located(generation).get(doc, False),
-                                generation.index.catalogue.doc_places.values())
+                                generation.index.catalogue.doc_places.values()) \
+            and not elsewhere(hit.clause.text_match, query.places)
 
     kept = [h for h in cited if speaks(h)]
     return kept or next(([h] for h in hits[:HIT_REACH] if speaks(h)), [])
+
+
+def _related(a: str, b: str) -> bool:
+    """One place lies in the other, or they are one (越秀 and 广州, 厦门 and 福建)."""
+    g = gazetteer()
+    return a == b or a in g.forms(b) or b in g.forms(a)
+
+
+@lru_cache(maxsize=1)
+def _written_places() -> tuple[tuple[str, str], ...]:
+    """(as a text writes it, the place) for every province and prefecture-level city, with its
+    level: 福州市, 福建省. Written with the level, the name is the place, never a word that
+    happens to share it (泰山人才, 会同有关部门)."""
+    g = gazetteer()
+    return tuple((f"{name}{'市' if name in g.province else '省'}", name) for name in sorted(g.names))
+
+
+def elsewhere(clause_match: str, asked: Sequence[str]) -> bool:
+    """Whether a clause is about another place than the asked ones: it names a province or
+    city and none lies in, contains or is an asked one. A provincial text's example of one city
+    (如福州市对…给予25万元) does not say what another city (厦门) gives."""
+    named = [place for written, place in _written_places() if written in clause_match]
+    return bool(named) and not any(_related(n, a) for n in named for a in asked)
 
 
 def unspoken_for(asked: Sequence[str], doc_text: str, located: bool,

@@ -178,3 +178,14 @@ def test_the_repealing_texts_clause_says_from_when_the_repeal_holds() -> None:
                clause("new", "new:1", "第一条 为了促进示范，废止不合时宜的做法，制定本条例。"), closing]
     assert repealing_clause(records["old"], records, clauses) == closing
     assert repealing_clause(records["new"], records, clauses) is None
+
+
+def test_a_document_that_says_nothing_of_its_dates_is_undated() -> None:
+    from service.facts_answer import undated
+
+    page = hit("对新认定的高新技术企业给予一次性5万元奖励。").clause
+    record = {"doc_id": "doc", "title": "高新技术企业认定的企业奖励是什么?"}
+    assert undated(record, [page])
+    # a date in its record, or a clause that states one, dates it
+    assert not undated({**record, "date_issued": "2023-05-01"}, [page])
+    assert not undated(record, [page, hit("本办法自2023年6月1日起施行,有效期三年。").clause])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from corpus.clean import to_match
 from question.query import parse
-from service.near_miss import asked_fees, mentions_fee, unspoken_for, unstated_detail
+from service.near_miss import asked_fees, elsewhere, mentions_fee, unspoken_for, unstated_detail
 
 _CITY_DOC = to_match("青州市促进外贸发展若干措施。对在青州注册的外贸企业给予奖励。山东省商务厅指导。")
 
@@ -75,3 +75,14 @@ def test_a_year_the_question_sets_the_policy_in_must_be_the_documents() -> None:
     assert year_not_covered("我们2024年9月签的合同能算吗", notice) is None
     assert year_not_covered("我们2014年主营业务收入1800万能报吗", notice) is None
     assert year_not_covered("2022年和2025年的比例分别是多少", notice) is None
+
+
+def test_a_clause_about_another_city_does_not_answer_for_the_asked_one() -> None:
+    example = to_match("各地可给予配套资金支持,如福州市对新认定的企业给予25万元的市级财政奖励。")
+    assert elsewhere(example, ["厦门"])
+    assert not elsewhere(example, ["福州"])
+    # its province and the asked city's own clauses speak for it; so does a clause naming no place
+    assert not elsewhere(to_match("福建省财政给予一次性50万元奖励,如福州市配套25万元。"), ["厦门"])
+    assert not elsewhere(to_match("企业上市后给予一次性奖励100万元。"), ["厦门"])
+    # words that share a place's name without its level are not places (会同有关部门, 泰山人才)
+    assert not elsewhere(to_match("市财政局会同有关部门组织实施泰山产业领军人才工程。"), ["滨州"])
