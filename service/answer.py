@@ -225,6 +225,19 @@ def office_names(hit: Hit, roles: bool = False) -> list[str]:
             for name in found]
 
 
+def _at_asked_level(query: Query, cited: list[Hit], hits: list[Hit], generation: Generation) -> list[Hit]:
+    """For 大连市…哪个部门, a city's offices (市外经贸局), not a district's (区商务局) that the
+    district's document names, when a top hit speaking for the place names offices of the asked
+    level and the cited clauses name offices of another level only."""
+    level = offices_answer.asked_level(query.match, query.places)
+    levels = {offices_answer.office_level(o) for h in cited for o in office_names(h)} - {None}
+    if level is None or not levels or level in levels:  # a statute's 主管部门 has no level
+        return cited
+    return next(([h] for h in hits[:near_miss.HIT_REACH]
+                 if any(offices_answer.office_level(o) == level for o in office_names(h))
+                 and near_miss.speaks_for(query.places, h, generation)), cited)
+
+
 def _list_lines(clause: Clause) -> list[str]:
     heading, *items = [line.strip() for line in clause.text_match.splitlines() if line.strip()]
     return [f"{heading.rstrip('：:')}：", *items]
@@ -495,6 +508,8 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     cited = [h for h in cited if _quotable(h.clause)] or cited[:1]  # nothing to quote, nothing to cite
     lines: list[str] = []
     roles = None
+    if intent == "responsible_office":
+        cited = _at_asked_level(query, cited, hits, generation)
     # the answering document's clauses, for who-questions (its role sentences, its short names)
     document = _document(generation, cited[0].clause.doc_id) if intent == "responsible_office" else []
     if intent == "responsible_office":

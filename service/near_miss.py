@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import weakref
-from functools import lru_cache
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from corpus.clean import to_match
@@ -86,16 +86,18 @@ def place_scope(query: Query, cited: Sequence[Hit], hits: Sequence[Hit],
     own place)."""
     if not query.places or query.compared or query.comparison:
         return list(cited)
+    kept = [h for h in cited if speaks_for(query.places, h, generation)]
+    return kept or next(([h] for h in hits[:HIT_REACH] if speaks_for(query.places, h, generation)), [])
 
-    def speaks(hit: Hit) -> bool:
-        doc = hit.clause.doc_id
-        return not unspoken_for(query.places, _doc_texts(generation).get(doc, ""),
-                                _doc_located(generation).get(doc, False),
-                                generation.index.catalogue.doc_places.values()) \
-            and not elsewhere(hit.clause.text_match, query.places)
 
-    kept = [h for h in cited if speaks(h)]
-    return kept or next(([h] for h in hits[:HIT_REACH] if speaks(h)), [])
+def speaks_for(places: Sequence[str], hit: Hit, generation: Generation) -> bool:
+    """Whether the hit's document speaks for one of ``places`` and the clause is not about
+    another place."""
+    doc = hit.clause.doc_id
+    return not unspoken_for(places, _doc_texts(generation).get(doc, ""),
+                            _doc_located(generation).get(doc, False),
+                            generation.index.catalogue.doc_places.values()) \
+        and not elsewhere(hit.clause.text_match, places)
 
 
 def _related(a: str, b: str) -> bool:

@@ -23,6 +23,7 @@ from corpus.clean import SENTENCE, to_match
 from corpus.facts import Office
 from corpus.models import Clause
 from index.search import Hit
+from question.places import gazetteer
 
 # What an office's name ends in (as the issuer lines and definitions write it).
 _UNIT = re.compile(r"(?:局|委|厅|办|部|办公室|办公厅|人民政府|政府|委员会|管委会|中心|署|院|行)$")
@@ -298,3 +299,36 @@ def with_full_names(lines: list[str], cited: list[Hit], document: Sequence[Claus
                 line = line.replace(f"{short}（{full}）", f"{short}（{full}[{marks[clause_id]}]）", 1)
         out.append(line)
     return out, cited
+
+
+# The level an office works at, from how its name begins: 市外经贸局, 大连市财政局 (a city's),
+# 区商务局 (a district's), 省工业和信息化厅 (a province's). 市场监督管理局 names no level.
+_OFFICE_LEVEL = re.compile(r"^(?:[\u4e00-\u9fff]{2,7}?)?(?P<level>省|市|区|县|州|旗)(?!场|域|民|级)")
+_COUNTY = frozenset("区县旗")
+_MUNICIPALITIES = frozenset({"北京", "上海", "天津", "重庆"})  # provinces whose offices are 市's
+
+
+def office_level(name: str) -> str | None:
+    """省, 市 or 县 (a district or county) for an office name that says its level."""
+    m = _OFFICE_LEVEL.match(name)
+    if not m:
+        return None
+    level = m.group("level")
+    return "县" if level in _COUNTY else "市" if level == "州" else level
+
+
+def asked_level(question_match: str, places: Sequence[str]) -> str | None:
+    """The level of the one place a question names: as it writes it (大连市, 甘井子区), else as
+    the gazetteer knows it (大连 a city, 越秀 a district, 辽宁 a province)."""
+    if len(places) != 1:
+        return None
+    place = places[0]
+    written = re.search(rf"{re.escape(place)}(省|市|区|县|旗)", question_match)
+    if written:
+        return "县" if written.group(1) in _COUNTY else written.group(1)
+    g = gazetteer()
+    if place in g.province or place in _MUNICIPALITIES:
+        return "市"
+    if place in g.counties:
+        return "县"
+    return "省" if place in g.names else None

@@ -3,6 +3,8 @@ defined short names, and a document's own issuer line."""
 
 from __future__ import annotations
 
+import pytest
+
 from corpus.clean import to_match
 from corpus.extract_facts import extract_facts
 from corpus.models import Clause
@@ -110,3 +112,23 @@ def test_the_issuers_are_read_from_the_header_line_else_the_signature() -> None:
     clause, names = issuer_clause(signed) or (None, [])
     assert clause is signed[1] and names == ["某市甲局", "某市乙局"]
     assert issuer_clause([_clause(1, "第一条 本办法自印发之日起施行。")]) is None
+
+
+@pytest.mark.parametrize(("office", "level"), [
+    ("市外经贸局", "市"), ("大连市财政局", "市"), ("区商务局", "县"), ("甘井子区商务局", "县"),
+    ("县人民政府", "县"), ("省工业和信息化厅", "省"), ("市场监督管理局", None), ("人才工作主管部门", None)])
+def test_an_office_says_its_level_by_how_its_name_begins(office: str, level: str | None) -> None:
+    from service.offices_answer import office_level
+
+    assert office_level(office) == level
+
+
+@pytest.mark.parametrize(("question", "places", "level"), [
+    ("大连市跨境电商扶持资金由哪个部门负责", ("大连",), "市"), ("大连的跨境电商归谁管", ("大连",), "市"),
+    ("甘井子区的资金谁来拨", ("甘井子",), "县"), ("越秀的补贴找谁", ("越秀",), "县"),
+    ("辽宁首台套谁认定", ("辽宁",), "省"), ("北京的首台套谁认定", ("北京",), "市"),
+    ("大连和沈阳谁来认定", ("大连", "沈阳"), None)])
+def test_the_asked_place_s_level(question: str, places: tuple[str, ...], level: str | None) -> None:
+    from service.offices_answer import asked_level
+
+    assert asked_level(question, places) == level
