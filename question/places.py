@@ -23,6 +23,8 @@ from corpus.tokenize import tagged_places, tagged_words, word_frequency
 # A county-level name jieba knows as a common word (和平 7998, 长安 5355, 东方 3993) is taken for
 # a place only when tagged or suffixed as one; rarer names (孝义 95, 越秀 64, 顺德 111) always.
 COMMON_WORD_FREQUENCY = 1000
+# Provinces that are cities: texts write them 北京市, and their offices are 市's.
+MUNICIPALITIES = frozenset({"北京", "上海", "天津", "重庆"})
 # The 56 nationalities' names as autonomous areas carry them (阿坝藏族羌族自治州 is 阿坝).
 _AUTONOMOUS = re.compile(r"自治[州县旗区]$")
 _LEVEL = re.compile(r"(?:特别行政区|地区|林区|新区|矿区|特区|盟|省|市|县|区|旗)$")

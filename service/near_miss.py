@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from corpus.clean import to_match
 from index.search import Hit
 from question.intent import ASKING_WORDS, PHRASE, Detail
-from question.places import gazetteer, suffixed_counties
+from question.places import MUNICIPALITIES, gazetteer, suffixed_counties
 from question.query import Query
 
 if TYPE_CHECKING:
@@ -109,10 +109,11 @@ def _related(a: str, b: str) -> bool:
 @lru_cache(maxsize=1)
 def _written_places() -> tuple[tuple[str, str], ...]:
     """(as a text writes it, the place) for every province and prefecture-level city, with its
-    level: 福州市, 福建省. Written with the level, the name is the place, never a word that
-    happens to share it (泰山人才, 会同有关部门)."""
+    level: 福州市, 北京市, 福建省 (not short names such as 呼市). Written with the level, the name
+    is the place, never a word that happens to share it (泰山人才, 会同有关部门)."""
     g = gazetteer()
-    return tuple((f"{name}{'市' if name in g.province else '省'}", name) for name in sorted(g.names))
+    return tuple((f"{name}{'市' if name in g.province or name in MUNICIPALITIES else '省'}", name)
+                 for name in sorted(g.names) if name not in g.full)
 
 
 def elsewhere(clause_match: str, asked: Sequence[str]) -> bool:

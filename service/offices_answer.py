@@ -23,7 +23,7 @@ from corpus.clean import SENTENCE, to_match
 from corpus.facts import Office
 from corpus.models import Clause
 from index.search import Hit
-from question.places import gazetteer
+from question.places import MUNICIPALITIES, gazetteer
 
 # What an office's name ends in (as the issuer lines and definitions write it).
 _UNIT = re.compile(r"(?:局|委|厅|办|部|办公室|办公厅|人民政府|政府|委员会|管委会|中心|署|院|行)$")
@@ -305,7 +305,6 @@ def with_full_names(lines: list[str], cited: list[Hit], document: Sequence[Claus
 # 区商务局 (a district's), 省工业和信息化厅 (a province's). 市场监督管理局 names no level.
 _OFFICE_LEVEL = re.compile(r"^(?:[\u4e00-\u9fff]{2,7}?)?(?P<level>省|市|区|县|州|旗)(?!场|域|民|级)")
 _COUNTY = frozenset("区县旗")
-_MUNICIPALITIES = frozenset({"北京", "上海", "天津", "重庆"})  # provinces whose offices are 市's
 
 
 def office_level(name: str) -> str | None:
@@ -327,7 +326,7 @@ def asked_level(question_match: str, places: Sequence[str]) -> str | None:
     if written:
         return "县" if written.group(1) in _COUNTY else written.group(1)
     g = gazetteer()
-    if place in g.province or place in _MUNICIPALITIES:
+    if place in g.province or place in MUNICIPALITIES:
         return "市"
     if place in g.counties:
         return "县"

@@ -86,3 +86,5 @@ def test_a_clause_about_another_city_does_not_answer_for_the_asked_one() -> None
     assert not elsewhere(to_match("企业上市后给予一次性奖励100万元。"), ["厦门"])
     # words that share a place's name without its level are not places (会同有关部门, 泰山人才)
     assert not elsewhere(to_match("市财政局会同有关部门组织实施泰山产业领军人才工程。"), ["滨州"])
+    # a municipality is written as a city
+    assert elsewhere(to_match("如北京市对首次认定的企业给予30万元奖励。"), ["上海"])
