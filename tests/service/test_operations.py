@@ -125,6 +125,17 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], seconds: float = 12
     raise AssertionError("policyqa serve did not become ready")
 
 
+def _wait_workers(base: str, process: subprocess.Popen[bytes], count: int,
+                  seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "policyqa serve exited"
+        if _sample(httpx.get(base + "/metrics", timeout=5).text, "policyqa_workers") == count:
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"policyqa serve did not report {count} live workers")
+
+
 def test_serve_from_environment_two_workers_json_logs_and_summed_metrics(
         seed_index: Path, tmp_path: Path) -> None:
     port = free_port()
@@ -139,6 +150,8 @@ def test_serve_from_environment_two_workers_json_logs_and_summed_metrics(
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base, process)
+        # /readyz answers once the first worker is up; the second may still be loading the index
+        _wait_workers(base, process, 2)
         n = 12
         for i in range(n):  # a new connection each: the kernel spreads them over the workers
             assert httpx.get(base + "/healthz", headers={"X-Request-ID": f"probe-{i}"}).status_code == 200
