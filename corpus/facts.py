@@ -130,6 +130,7 @@ class Circumstances:
     place: str | None = None  # 注册地 as stated (a city or district)
     titles: tuple[str, ...] = field(default=())  # 资质 held: 高新技术企业, 专精特新, 小巨人…
     industry: str | None = None
+    education: str | None = None  # the person's degree as asked about: 博士, 硕士, 本科, 大专, 中专
 
     def empty(self) -> bool:
         return not any(v for v in asdict(self).values())

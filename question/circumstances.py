@@ -136,6 +136,13 @@ def _industry(segment: str) -> str | None:
     return None
 
 
+def degrees(text: str) -> tuple[str, ...]:
+    """The degrees a text names as such (not as a floor: 本科及以上), highest first."""
+    return tuple(name for name, pattern in v.EDUCATION
+                 if any(not re.match(v.EDUCATION_FLOOR, text[m.end():])
+                        for m in re.finditer(pattern, text)))
+
+
 def parse_circumstances(text: str, today: date | None = None) -> Circumstances:
     """What the asker states about their enterprise. ``today`` turns 成立于2021年 into an age
     (without it only stated lengths count: 成立两年半)."""
@@ -152,7 +159,8 @@ def parse_circumstances(text: str, today: date | None = None) -> Circumstances:
     return Circumstances(
         revenue=found.get("revenue"), rd_expense=found.get("rd_expense"), rd_share=rd_share,
         staff=staff, age_years=age, interest_paid=found.get("interest_paid"),
-        investment=found.get("investment"), place=place, titles=_titles(text), industry=industry)
+        investment=found.get("investment"), place=place, titles=_titles(text), industry=industry,
+        education=next(iter(degrees(text)), None))
 
 
 # ------------------------------------------------------------------ does it ask for a verdict?
@@ -196,8 +204,15 @@ def asks_eligibility(text: str) -> bool:
                for seg in before)
 
 
+# A phrase that asks for something (最多奖多少, 找哪个部门, 怎么申请) tells no situation either.
+# 什么 after a negation is no question (也没发过什么论文).
+_ASKS_FOR = re.compile(r"多少|几(?:个|年|次|成|万|倍|家|项|天|月)|(?<![没不无])(?<![没不无].)(?<![没不无]..)什么|"
+                       r"哪|怎么|怎样|如何|吗|呢")
+
+
 def situation(text: str) -> str:
     """The phrases of a question that tell the asker's situation: the question without its
-    asking phrases (能申请这个奖励吗), or the whole question when every phrase asks."""
-    told = [seg for seg in _SEGMENT.findall(text) if not _ASK.search(seg)]
+    asking phrases (能申请这个奖励吗, 一次性最多奖多少), or the whole question when every
+    phrase asks."""
+    told = [seg for seg in _SEGMENT.findall(text) if not _ASK.search(seg) and not _ASKS_FOR.search(seg)]
     return "，".join(told) if told else text

@@ -27,6 +27,14 @@ TITLES: dict[str, tuple[str, ...]] = {
     "新三板挂牌企业": ("新三板挂牌企业", "新三板公司", "新三板企业", "新三板"),
 }
 TITLE_LEVELS = ("国家级", "国家", "省级", "市级", "区级", "县级")
+# Degrees, highest first: talent measures set a different bound (age, allowance) per degree, and
+# a clause naming one degree alone is not about a person of another. 研究生 alone is a master's.
+EDUCATION: tuple[tuple[str, str], ...] = (
+    ("博士", r"博士(?!后)"), ("硕士", r"硕士|(?<!博士)研究生"), ("本科", r"本科|学士"),
+    ("大专", r"大专|专科|高职"), ("中专", r"中专|中职|技工院校|技校|高中"))
+# 本科及以上: a floor, which a higher degree meets too.
+EDUCATION_FLOOR = r"^(?:学历|学位)?(?:及|或|和)?以上"
+
 # Words that deny the title right before it (不是高企, 还没认定专精特新).
 TITLE_DENIAL = r"(?:不是|不算|没有|没|未|还没|尚未|并非|非)[^,;。]{0,4}$"
 
@@ -41,7 +49,7 @@ MONEY_SUBJECTS: dict[str, tuple[str, ...]] = {
     "rd_expense": ("研究开发费用", "研发费用", "研发投入", "研发经费", "研发支出", "科研投入", "研发"),
     "investment": ("固定资产投资", "设备投资", "技改投资", "技术改造投资", "项目总投资", "总投资",
                    "设备投入", "技改投入", "投资额", "投资", "投入", "购置设备", "买设备",
-                   "采购设备", "购置"),
+                   "采购设备", "购置", "投进去", "投进", "砸进去", "砸了"),
     "revenue": ("主营业务收入", "主营收入", "营业收入", "营业额", "销售收入", "销售额", "营收",
                 "年收入", "收入", "卖了"),
 }

@@ -76,7 +76,11 @@ def terms(support: Support) -> str:
         parts.append(f"{'一次性' if support.once else ''}{per}给予{format_money(support.amount)}{noun}")
     if support.tiers:
         parts.append(f"分档{noun}" + "、".join(_tier_words(t) for t in support.tiers))
-    if support.cap is not None:
+    if support.cap is not None and not parts:
+        # a cap alone is the award's ceiling: 一次性最高奖励100万元, as clauses word it
+        who = _cap_words(support).removesuffix(f"最高{format_money(support.cap)}")
+        parts.append(f"{'一次性' if support.once else ''}{who}最高{noun}{format_money(support.cap)}")
+    elif support.cap is not None:
         parts.append(_cap_words(support))
     if parts and (lasting := _DURATION.search(support.text)):
         parts.append(lasting.group(0))  # 补几年: the period as the clause says it
@@ -139,13 +143,18 @@ def _common_run(a: str, b: str) -> int:
 
 def _named_tier(tiers: tuple[Tier, ...], asker: str) -> Tier | None:
     """The tier whose words the asker uses of themselves (我们是小微企业 → 中小微企业按60%): the one
-    sharing the longest stretch of three characters or more, when no other shares as long."""
+    sharing the longest stretch of three characters or more, when no other shares as long; or
+    the one whose whole label, however short, the asker writes (评上了三级 → 三级), when only one
+    does."""
     if not asker:
         return None
     runs = [(_common_run(t.when, asker), t) for t in tiers if t.when]
     longest = max((n for n, _ in runs), default=0)
     fit = [t for n, t in runs if n == longest]
-    return fit[0] if longest >= 3 and len(fit) == 1 else None
+    if longest >= 3 and len(fit) == 1:
+        return fit[0]
+    whole = [t for n, t in runs if len(t.when) >= 2 and n == len(t.when)]
+    return whole[0] if len(whole) == 1 else None
 
 
 def matching_tier(support: Support, circumstances: Circumstances, asker: str = "") -> Tier | None:

@@ -540,7 +540,13 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     support = facts_answer.support_line(query, cited, records) if facts_answer.asks_amount(query) else None
     if worked := _worked_figure(query, cited, support):
         lines.insert(0, worked)  # the asker's figure first, then the clause it is worked from
-    if eligibility is not None:
+    if eligibility is not None and eligibility.verdict == "unknown" and (support or worked):
+        # nothing stated bears on a condition, and a sum was asked: the sum answers, and what
+        # the asker would still have to check follows it
+        lines[:0] = support.split("\n") if support else []
+        if eligibility.conditions:
+            lines.append(verdict_sentence(eligibility, facts_answer.citation_numbers(cited)))
+    elif eligibility is not None:
         lines.insert(0, verdict_sentence(eligibility, facts_answer.citation_numbers(cited)))
         if support and facts_answer.asks_sum(query):
             lines.insert(1, support)  # 能不能申请, 能拿多少: the verdict, then the sum

@@ -68,7 +68,11 @@ class Eligibility:
         return failed or tuple(c for c in self.conditions if c.status == "met")
 
     def unchecked(self) -> tuple[ConditionResult, ...]:
-        return tuple(c for c in self.conditions if c.status == "unknown")
+        """The conditions left unknown, less those another rule decided (a typed 年龄 condition
+        the asker's 42岁 was read against by the sentence's bounds)."""
+        decided = {(c.clause_id, c.required) for c in self.conditions if c.status != "unknown"}
+        return tuple(c for c in self.conditions
+                     if c.status == "unknown" and (c.clause_id, c.required) not in decided)
 
 
 # ------------------------------------------------------------------ display

@@ -20,6 +20,7 @@ from corpus.injection import instruction_sentences, is_flagged
 from corpus.models import Clause
 from corpus.records import status_now
 from index.search import Hit
+from question.circumstances import degrees
 from question.query import Query
 from service import citations
 from service.amounts import support_sentence
@@ -68,6 +69,7 @@ def decide(query: Query, cited: list[Hit], hits: Sequence[Hit]) -> tuple[Eligibi
     doc = cited[0].clause.doc_id
     pool = list(cited) + [h for h in hits[:CONDITION_REACH]
                           if h not in cited and h.clause.doc_id == doc]
+    pool = _for_degree(pool, query.circumstances.education)
     conditions = [(f, h.clause.clause_id) for h in pool for f in trusted_facts(h.clause)
                   if isinstance(f, Condition)]
     result = verdict(conditions, query.circumstances,
@@ -78,8 +80,23 @@ def decide(query: Query, cited: list[Hit], hits: Sequence[Hit]) -> tuple[Eligibi
     # the deciding clauses answer whether; a read clause is cited only for another asked part
     rest = [h for h in cited if h not in first]
     if not first:
-        return result, citations.complete(query, cited[:1], rest)
+        # nothing decided: only the cited clauses' conditions are the asker's to check (another
+        # measure of the same document read for the verdict is not what was asked about)
+        kept = citations.complete(query, cited[:1], rest)
+        ids = {h.clause.clause_id for h in kept}
+        return Eligibility(result.verdict, tuple(c for c in result.conditions
+                                                 if c.clause_id in ids)), kept
     return result, citations.complete(query, first, rest, verdict=True)
+
+
+def _for_degree(pool: list[Hit], education: str | None) -> list[Hit]:
+    """The clauses that can be about a person of the asker's degree: one that names other
+    degrees only (博士…50周岁以下 for a 硕士) sets another person's bounds. Kept whole when none
+    would be left."""
+    if education is None:
+        return pool
+    kept = [h for h in pool if not (named := degrees(h.clause.text_match)) or education in named]
+    return kept or pool
 
 
 def citation_numbers(cited: Sequence[Hit]) -> dict[str, int]:

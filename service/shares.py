@@ -58,6 +58,9 @@ def shares(sentence: str) -> list[Share]:
                 continue
             limit = bool(_LIMIT_BEFORE.search(before) or _LIMIT_AFTER.match(text[m.end():]))
             context = sentence[:seg.start() + m.start()]
+            # what the share is of is said in its own sentence: a clause read whole (for its
+            # limits) must not lend an earlier sentence's words (改建费用) to a later share
+            context = re.split(r"[。;；!！?？]", context)[-1]
             found.append(Share(base, percent, m.group().replace(" ", ""), limit, context))
     return found
 

@@ -9,7 +9,7 @@ import pytest
 
 from corpus.clean import to_match
 from corpus.facts import Circumstances
-from question.circumstances import asks_eligibility, parse_circumstances, situation
+from question.circumstances import asks_eligibility, degrees, parse_circumstances, situation
 from question.numbers import cn_number, dates, format_money, money, percents, periods
 
 
@@ -87,6 +87,10 @@ def test_revenue_and_rd_share_from_the_issue_s_question() -> None:
     ("我们做批发生意，员工150人，去年营收3亿元", {"industry": "批发", "staff": 150,
                                              "revenue": 300_000_000}),
     ("我们是在天河注册的科技公司", {"place": "天河"}),
+    ("做完数字化改造评上了三级，前后投进去100万", {"investment": 1_000_000}),
+    ("想从外地引进一个42岁的硕士", {"education": "硕士"}),
+    ("我是博士研究生毕业", {"education": "博士"}),
+    ("他在做博士后", {"education": None}),
 ])
 def test_figures_stated_colloquially(text: str, expected: dict[str, object]) -> None:
     c = parse(text)
@@ -150,3 +154,15 @@ def test_situation_drops_the_asking_phrase() -> None:
     q = to_match("我们是做房地产开发的，能申请这个企业上市奖励吗？")
     assert situation(q) == "我们是做房地产开发的"
     assert situation(to_match("能申请吗？")) == to_match("能申请吗？")
+    # a phrase asking for a figure or a way tells nothing of the asker either…
+    q = to_match("我们把厂房改成孵化器，改建花了300万，甘井子区一次性最多奖多少？")
+    assert situation(q) == "我们把厂房改成孵化器，改建花了300万"
+    # …but 什么 after a negation is no question
+    assert "论文" in situation(to_match("我没有高级职称，也没发过什么论文，能申报吗？"))
+
+
+def test_degrees_named_as_such_and_as_a_floor() -> None:
+    assert degrees("具有硕士研究生学历或硕士学位的人员") == ("硕士",)
+    assert degrees("具有博士研究生学历") == ("博士",)
+    assert degrees("具有本科及以上学历") == ()
+    assert degrees("大专以上学历的，本科学历的") == ("本科",)

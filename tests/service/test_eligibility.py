@@ -135,6 +135,15 @@ def test_unchecked_conditions_are_listed_briefly() -> None:
     assert sentence.count("从业人员") == 2
 
 
+def test_a_condition_another_rule_decided_is_not_listed_as_unchecked() -> None:
+    age = Condition("other", "<=", 45, unit="周岁", text="年龄需在45周岁以下")
+    clause = "具有硕士学位的人员，年龄需在45周岁以下。"
+    found = verdict([(age, "k")], Circumstances(), clauses=[("k", clause)],
+                    question=to_match("引进一个42岁的硕士，能办入户吗？"))
+    assert found.verdict == "meets_stated" and not found.unchecked()
+    assert "无法从您的描述核对" not in verdict_sentence(found, {"k": 1})
+
+
 def test_first_sentence_of_a_clause_sentence_that_rules_the_asker_out() -> None:
     clause = "对首次入库的企业给予奖励，中途退出后再次入库的不予奖励。"
     question = to_match("我们前年退出过，今年又再次入库了，还能拿吗？")

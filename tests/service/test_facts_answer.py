@@ -14,7 +14,7 @@ from index.search import Hit
 from question.query import parse
 from service.amounts import stated_base, support_sentence
 from service.answer import _best_sentences
-from service.facts_answer import asks_amount, chinese_date, support_line
+from service.facts_answer import asks_amount, chinese_date, decide, support_line
 
 NOTHING = Circumstances()
 
@@ -66,6 +66,33 @@ def test_the_tier_the_asker_names_of_themselves() -> None:
     assert support_sentence(tiered, NOTHING, asker=asker) == (
         "分档补助大型企业40%、小型企业70%：您适用「小型企业」档，您的20万元最多可补14万元。")
     assert "适用" not in support_sentence(tiered, NOTHING, asker=to_match("我们是企业，能返多少？"))
+
+
+def test_a_short_tier_label_the_asker_writes_whole() -> None:
+    levels = Support("补助", ratio=50, base="数字化改造实际投入资金", tiers=(
+        Tier("二级", cap=250_000), Tier("三级", cap=350_000), Tier("四级", cap=450_000)))
+    asker = to_match("我们评上了三级，前后投进去100万，最多能拿多少？")
+    assert support_sentence(levels, parse(asker).circumstances, asker=asker).endswith(
+        "您适用「三级」档，您的100万元按50%为50万元，超过上限，最多可补35万元。")
+    assert "适用" not in support_sentence(levels, NOTHING, asker=to_match("二级三级都评过，能拿多少？"))
+
+
+def test_a_cap_alone_is_said_as_the_award_s_ceiling() -> None:
+    once = Support("奖励", cap=1_000_000, once=True, text="按照其实际发生的改建费用,一次性最高奖励100万元")
+    assert support_sentence(once, NOTHING) == "一次性最高奖励100万元。"
+
+
+def test_a_clause_about_another_degree_does_not_judge_the_asker() -> None:
+    bachelor = hit("具有本科学历并有学士学位的人员，年龄需在40周岁以下。")
+    master = Hit(replace(hit("具有硕士研究生学历或硕士学位的人员，年龄需在45周岁以下。").clause,
+                         clause_id="doc:2"), 0.9, 0.9, 0.9, 2)
+    query = parse("想从外地引进一个42岁的硕士，能给他办入户吗？")
+    result, cited = decide(query, [bachelor], [bachelor, master])
+    assert result.verdict == "meets_stated"
+    assert cited[0].clause.clause_id == "doc:2"
+    # no degree stated: both bounds read, the lower one fails the 42-year-old
+    result, _ = decide(parse("想从外地引进一个42岁的人才，能给他办入户吗？"), [bachelor], [bachelor, master])
+    assert result.verdict == "not_eligible"
 
 
 # ------------------------------------------------------------------ when a line is composed

@@ -37,3 +37,9 @@ def test_a_share_of_a_headcount() -> None:
 def test_no_figure_when_the_asker_states_no_base_the_rule_names() -> None:
     assert shares.computed_line([HOSTING], "会务接待费能扣多少？") is None
     assert shares.computed_line([HOSTING], "我们有员工30人，能扣多少？") is None
+
+
+def test_a_share_is_of_what_its_own_sentence_names() -> None:
+    clause = ("对存量厂房改建为孵化器的，按照其实际发生的改建费用，一次性最高奖励100万元。"
+              "对其场租减免部分，每年给予运营机构50%的补贴，每年最高20万元。")
+    assert shares.computed_line([clause], "改建花了300万，一次性最多奖多少？") is None
