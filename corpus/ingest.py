@@ -127,6 +127,28 @@ def mark_repealed(documents: list[ParsedDocument]) -> list[ParsedDocument]:
     return marked
 
 
+def mark_superseded(documents: list[ParsedDocument]) -> list[ParsedDocument]:
+    """Versions of one text (a statute as passed and as amended: the same title from the same
+    issuer, each dated) are not repeals: each older one is marked superseded by the latest,
+    whose words stand for the words the versions share (``index.search``)."""
+    versions: dict[tuple[str, str], list[int]] = {}
+    for i, doc in enumerate(documents):
+        if doc.meta.title and doc.meta.date_issued:
+            key = (_title_key(doc.meta.title), to_match(doc.meta.issuer or ""))
+            versions.setdefault(key, []).append(i)
+    marked = list(documents)
+    for rows in versions.values():
+        dates = {documents[i].meta.date_issued for i in rows}
+        if len(rows) < 2 or len(dates) < len(rows):
+            continue  # one version, or two of one date: nothing says which stands
+        latest = max(rows, key=lambda i: documents[i].meta.date_issued or "")
+        for i in rows:
+            if i != latest:
+                marked[i] = replace(marked[i], meta=replace(
+                    marked[i].meta, superseded_by=documents[latest].document.doc_id))
+    return marked
+
+
 def ingest(documents: Iterable[Document], skipped: list[SkippedFile] | None = None) -> Corpus:
     corpus = Corpus(skipped=list(skipped or []))
     seen: dict[str, str] = {}
@@ -141,7 +163,7 @@ def ingest(documents: Iterable[Document], skipped: list[SkippedFile] | None = No
             continue
         seen[parsed.body_hash] = document.source_file
         corpus.documents.append(parsed)
-    corpus.documents = mark_repealed(corpus.documents)
+    corpus.documents = mark_superseded(mark_repealed(corpus.documents))
     return corpus
 
 

@@ -32,6 +32,14 @@ _DATE_LINE = re.compile(
     r"^[(（]?\s*([12]\d{3}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
     r"|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)\s*[)）]?$"
 )
+# A statute's legislative history, one step a line: 2020年4月10日…会议通过, …令第722号公布, …《关于
+# 修改〈X〉的决定》第三次修正), 2023年1月9日…会议批准. Its latest step dates the text as it stands.
+_HISTORY_LINE = re.compile(r"^[(（]?(?:根据)?[12]\d{3}年\d{1,2}月\d{1,2}日.{0,120}?"
+                           r"(?:通过|修订|修正|公布|发布|批准)[)）]?(?:根据)?$")
+# Who enacted it, from its first step: 上海市第十五届人民代表大会常务委员会第二十次会议通过,
+# 第九届全国人民代表大会常务委员会…, 国务院第66次常务会议通过, 中华人民共和国国务院令第512号公布.
+_HISTORY_ISSUER = re.compile(r"日(?P<place>[\u4e00-\u9fff]{2,10}?)?第[一二三四五六七八九十百\d]+届"
+                             r"(?P<nation>全国)?(?P<body>人民代表大会(?:常务委员会)?)|(?P<council>国务院)")
 _SOURCE = re.compile(r"来源\s*[:：]\s*(.+?)(?:\s+(?:日期|发布时间|时间|点击|作者)\s*[:：].*)?$")
 _SOURCE_ORIGINAL = re.compile(
     r"^(?:來源|来源)\s*[:：]\s*(.+?)"
@@ -239,6 +247,14 @@ def extract_meta(page_lines: list[str], body: list[str], source_url: str | None,
                     and len(body_match[j]) <= 30:
                 early_signature |= {j, i}
                 j -= 1
+    history = [d for m in body_match[:12] if _HISTORY_LINE.match(m) and (d := parse_date(m))]
+    if issued is None and history:
+        issued = max(history)
+    enacted = next((found for m in body_match[:12] if _HISTORY_LINE.match(m)
+                    and (found := _HISTORY_ISSUER.search(m))), None)
+    if issuer is None and enacted:
+        issuer = enacted.group("council") or "".join(
+            enacted.group(g) or "" for g in ("place", "nation", "body"))
     signature = _signature(body) | early_signature
     consumed |= signature
     for i in sorted(signature):

@@ -41,6 +41,7 @@ class DocumentMeta:
     date_effective: str | None = None  # ISO 8601: 施行/实施 date
     date_expires: str | None = None  # ISO 8601: last day in force (失效日期, or 有效期N年)
     repealed_by: str | None = None  # title or file of a later text that repeals this one
+    superseded_by: str | None = None  # doc_id of a later version of the same text (a revision)
 
     @property
     def date(self) -> str | None:

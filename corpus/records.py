@@ -27,6 +27,7 @@ def document_record(parsed: ParsedDocument, as_of: date) -> dict[str, Any]:
         "date_effective": meta.date_effective,
         "date_expires": meta.date_expires,
         "repealed_by": meta.repealed_by,
+        "superseded_by": meta.superseded_by,
         "status": status(meta.kind, meta.date_effective, meta.date_expires, meta.repealed_by,
                          as_of),
         "kind": meta.kind,
@@ -42,7 +43,7 @@ def skipped_record(skipped: SkippedFile) -> dict[str, Any]:
     return {
         "source_file": name, "doc_id": None, "title": None, "doc_number": None, "issuer": None,
         "date_issued": None, "date_published": None, "date_effective": None,
-        "date_expires": None, "repealed_by": None, "status": None, "kind": None, "source": None,
+        "date_expires": None, "repealed_by": None, "superseded_by": None, "status": None, "kind": None, "source": None,
         "clauses": 0, "kept_share": None, "skipped": skipped.reason,
     }
 

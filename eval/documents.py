@@ -1,4 +1,6 @@
-"""Document metadata against the shared gold (``dev2-meta.jsonl``): title, 文号 and status.
+"""Document metadata against the shared gold (``dev2-meta.jsonl``): title, 文号 and status (a
+miss is listed), and issuer and dates (each field's accuracy, a null gold counting only when
+none was read).
 
 A title the page cut short (``title_truncated``) counts when either title starts with the other;
 a gold title of null (the text states none) counts only when none was read.
@@ -39,5 +41,12 @@ def score_documents(records: list[dict[str, Any]], gold_path: Path,
         if not (title_ok and number_ok and status_ok):
             misses.append(rec["source_file"])
     n = len(scored) or 1
+    def same(key: str, got: Any, want: Any) -> bool:
+        return (to_key(got or "") == to_key(want or "")) if key == "issuer" else (got or "") == (want or "")
+
+    field_accuracy = {f"{key}_accuracy": sum(same(key, rec.get(key), gold[rec["source_file"]][key])
+                                             for rec in scored) / n
+                      for key in ("issuer", "date_issued", "date_effective", "date_expires")}
     return {"documents": len(scored), "title_accuracy": titles / n,
-            "doc_number_accuracy": numbers / n, "status_accuracy": statuses / n, "misses": misses}
+            "doc_number_accuracy": numbers / n, "status_accuracy": statuses / n, **field_accuracy,
+            "misses": misses}

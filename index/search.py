@@ -9,6 +9,7 @@ embedder's calibration to 0..1.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -81,6 +82,7 @@ class LoadedIndex:
     searchable: np.ndarray = field(init=False)  # False for a document's 主送 line, which answers nothing
     catalogue: Catalogue = field(init=False)  # what a question can name (文号, titles, places)
     rows: dict[str, np.ndarray] = field(init=False)  # "doc:…"/"kind:…"/"office:…" -> clause rows, for filters
+    current_of: dict[int, int] = field(init=False)  # a superseded version's row -> the latest's same clause
 
     def __post_init__(self) -> None:
         self.by_id = {c.clause_id: i for i, c in enumerate(self.clauses)}
@@ -93,6 +95,7 @@ class LoadedIndex:
                 rows.setdefault(key, []).append(i)
         self.rows = {key: np.array(found, dtype=np.int64) for key, found in rows.items()}
         self.catalogue = Catalogue.of(self.manifest.get("documents", []))
+        self.current_of = current_versions(self.clauses, self.manifest.get("documents", []))
 
     @property
     def generation(self) -> str:
@@ -149,6 +152,64 @@ def rrf(rankings: Sequence[Sequence[int]], k: int = rank.PLAIN_RRF_K,
         weight = weights[n] if weights else 1.0
         for position, item in enumerate(ranking):
             fused[item] = fused.get(item, 0.0) + weight / (k + position + 1)
+    return fused
+
+
+_ARTICLE_NUMBER = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")
+
+
+def _words(clause: Clause) -> str:
+    return _ARTICLE_NUMBER.sub("", "".join(clause.text.split()))
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+# How much of an older clause's wording the latest version's clause must keep to be the same
+# article: one that adds a sentence keeps it all, one that changes a figure nearly all; one
+# that rewrites the rule (七个工作日内 → 同步) much less.
+SAME_RULE = 0.9
+
+
+def current_versions(clauses: Sequence[Clause], records: Sequence[Mapping[str, Any]]) -> dict[int, int]:
+    """Each clause of a superseded version (``superseded_by`` in its record) whose wording the
+    latest version keeps (``SAME_RULE`` of its character pairs, article number aside, as
+    amendments renumber and add sentences) mapped to that clause of the latest version: the
+    same article is read and cited as it stands now."""
+    latest = {r["doc_id"]: r["superseded_by"] for r in records if r.get("superseded_by")}
+    if not latest:
+        return {}
+    by_doc: dict[str, list[tuple[int, set[str]]]] = {}
+    for i, c in enumerate(clauses):
+        if c.doc_id in latest.values():
+            by_doc.setdefault(c.doc_id, []).append((i, _pairs(_words(c))))
+    out: dict[int, int] = {}
+    for i, c in enumerate(clauses):
+        if c.doc_id not in latest:
+            continue
+        old = _pairs(_words(c))
+        if len(old) < 10:
+            continue  # a heading or a stub: too short to tell one rule from another
+        kept = sorted(((len(old & new) / len(old), j) for j, new in by_doc.get(latest[c.doc_id], [])),
+                      reverse=True)
+        if kept and kept[0][0] >= SAME_RULE and (len(kept) == 1 or kept[1][0] < kept[0][0]):
+            out[i] = kept[0][1]
+    return out
+
+
+def _as_it_stands(fused: dict[int, float], current_of: Mapping[int, int],
+                  allowed: np.ndarray | None) -> dict[int, float]:
+    """A rule both versions of a text state is ranked once, as the latest version's clause,
+    with the better of the two scores (unless a filter keeps the latest version out)."""
+    moved = [i for i in fused if i in current_of]
+    if not moved:
+        return fused
+    allowed_rows = None if allowed is None else set(allowed.tolist())
+    for old in moved:
+        now = current_of[old]
+        if allowed_rows is None or now in allowed_rows:
+            fused[now] = max(fused.get(now, 0.0), fused.pop(old))
     return fused
 
 
@@ -262,6 +323,7 @@ class Searcher:
         timing["search"] = (t2 - t1) * 1000
 
         fused = self._rank(dense_rank, found.bm25_rank, found.lexical, best, vector, query)
+        fused = _as_it_stands(fused, idx.current_of, allowed)
         # No place preference beyond the fitted named_document feature: putting the documents
         # of a named place first cost dev2-published 0.06 and dev2-guides 0.03 MRR@10 (a
         # question says 广州 and the answer is in the 广东省 list). A comparison needs each

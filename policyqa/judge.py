@@ -200,7 +200,10 @@ def _eval_all(json_out: Path | None, baseline: Path | None, tolerance: float) ->
             out["documents"][index_dir.name] = docs
             console.print(f"\ndocuments of {index_dir.name} vs dev2-meta ({docs['documents']}): "
                           f"title {docs['title_accuracy']:.3f}, 文号 {docs['doc_number_accuracy']:.3f}, "
-                          f"status {docs['status_accuracy']:.3f}; misses: {', '.join(docs['misses']) or 'none'}")
+                          f"status {docs['status_accuracy']:.3f}; misses: {', '.join(docs['misses']) or 'none'}; "
+                          f"issuer {docs['issuer_accuracy']:.3f}, issued {docs['date_issued_accuracy']:.3f}, "
+                          f"effective {docs['date_effective_accuracy']:.3f}, "
+                          f"expires {docs['date_expires_accuracy']:.3f}")
     from eval import facts as fact_eval
 
     # the fact extractor against the blind labelled clauses (eval/gold/facts.jsonl)

@@ -193,9 +193,13 @@ def status_note(record: Mapping[str, Any] | None, today: date) -> str | None:
     if record is None:
         return None
     status = status_now(dict(record), today)
+    title = to_match(record.get("title") or record["doc_id"])
     if status not in ("expired", "repealed", "draft"):
+        if record.get("superseded_by") and (issued := chinese_date(record.get("date_issued"))):
+            # a rule the latest version no longer words this way (the rest is cited from it)
+            return f"注意：此为《{title}》{issued}的文本，该文件已有更新的版本"
         return None
-    return f"注意：《{to_match(record.get('title') or record['doc_id'])}》{_standing(record, status)}"
+    return f"注意：《{title}》{_standing(record, status)}"
 
 
 def states_validity(sentence: str) -> bool:

@@ -183,6 +183,7 @@ class DocumentOut(BaseModel):
     date_effective: str | None = None
     date_expires: str | None = None
     repealed_by: str | None = None
+    superseded_by: str | None = None  # doc_id of the later version of the same text
     status: Literal["in_force", "expired", "repealed", "draft", "unknown"] = Field(
         "unknown", description="as of today, from the texts: 施行/失效 dates, 有效期N年, drafts, "
                                "and later texts in the corpus that repeal this one")

@@ -79,6 +79,28 @@ def test_markdown_heading_is_the_title_and_chapters_nest(tmp_path: Path) -> None
     assert gone.meta.repealed_by == "某某条例"
 
 
+STATUTE = ("# 某省示范条例\n\n2015年3月2日 某省第十二届人民代表大会常务委员会第九次会议通过\n\n"
+           "{amended}<!-- INFO END -->\n\n## 第一章 总则\n\n"
+           "第一条 为了促进示范工作，制定本条例。\n\n"
+           "第{n}条 有关部门应当在受理之日起{days}个工作日内办结，并告知申请人办理结果和理由。\n\n"
+           "第{m}条 本省推行示范事项清单管理，逐项列明设定依据、办理时限和责任单位等内容。\n")
+
+
+def test_a_statute_s_history_dates_and_names_it_and_versions_supersede(tmp_path: Path) -> None:
+    first = tmp_path / "law-2015.md"
+    first.write_text(STATUTE.format(amended="", n="二", days="五", m="三"), encoding="utf-8")
+    amended = tmp_path / "law-2023.md"
+    amended.write_text(STATUTE.format(
+        amended="2023年5月6日 某省第十四届人民代表大会常务委员会第三次会议《关于修改〈某省示范条例〉的决定》修正）\n\n",
+        n="三", days="三", m="四"), encoding="utf-8")
+    corpus = ingest_paths([first, amended])
+    old, new = sorted(corpus.documents, key=lambda d: d.document.source_file)
+    # the latest step dates the text as it stands; the first one names who enacted it
+    assert (old.meta.date_issued, new.meta.date_issued) == ("2015-03-02", "2023-05-06")
+    assert new.meta.issuer == "某省人民代表大会常务委员会"
+    assert old.meta.superseded_by == new.document.doc_id and new.meta.superseded_by is None
+
+
 def test_docx_paragraphs_and_tables_in_order() -> None:
     document = docx.Document()
     document.add_paragraph("第一条 本办法适用于全市企业。")

@@ -15,6 +15,8 @@ from index.embed import HashEmbedder, load_embedder
 from index.search import (
     Filters,
     Searcher,
+    _as_it_stands,
+    current_versions,
     distinct,
     diversify,
     load_index,
@@ -130,6 +132,29 @@ def test_a_paragraph_a_page_repeats_is_ranked_once() -> None:
     # the second copy in the same document goes; another document saying it stays
     assert distinct([0, 1, 2, 3], clauses, 10) == [0, 2, 3]
     assert distinct([1, 0, 2, 3], clauses, 2) == [1, 2]
+
+
+def test_a_rule_both_versions_of_a_text_state_is_ranked_as_the_latest_s() -> None:
+    def clause(n: int, doc: str, text: str) -> Clause:
+        return Clause(clause_id=f"{doc}:{n}", doc_id=doc, source_file=f"{doc}.md", title="某省示范条例",
+                      doc_number=None, date=None, kind="clause", heading_path=(), number_path="",
+                      text=text, text_match=to_match(text))
+
+    kept = "本省推行示范事项清单管理，逐项列明设定依据、办理时限和责任单位等内容。"
+    changed = "有关部门应当在受理之日起{}个工作日内办结，并告知申请人办理结果和理由。"
+    clauses = [clause(0, "old", f"第三条 {kept}"), clause(1, "old", "第四条 " + changed.format("五")),
+               clause(2, "new", f"第四条 本省深化示范改革。{kept}"),  # renumbered, a sentence added
+               clause(3, "new", "第五条 " + changed.format("三")),  # a figure amended
+               clause(4, "old", "第六条 证明事项取消之日起七个工作日内完成清单更新。"),
+               clause(5, "new", "第七条 有关部门应当在证明事项取消之日同步更新清单。")]  # reworded
+    records = [{"doc_id": "old", "superseded_by": "new"}, {"doc_id": "new", "superseded_by": None}]
+    # an article the latest version keeps, renumbered or amended in a figure, is read as it
+    # stands now; one it rewrote stays the old version's own
+    assert current_versions(clauses, records) == {0: 2, 1: 3}
+    assert current_versions(clauses, [{"doc_id": "old"}, {"doc_id": "new"}]) == {}
+    assert _as_it_stands({0: 0.9, 2: 0.4, 1: 0.5}, {0: 2}, None) == {2: 0.9, 1: 0.5}
+    # a filter that keeps the latest version out leaves the old clause where it was
+    assert _as_it_stands({0: 0.9}, {0: 2}, np.array([0, 1])) == {0: 0.9}
 
 
 def test_search_finds_clauses_across_scripts_and_filters(engine) -> None:  # type: ignore[no-untyped-def]

@@ -216,3 +216,14 @@ def test_a_document_that_says_nothing_of_its_dates_is_undated() -> None:
     # a date in its record, or a clause that states one, dates it
     assert not undated({**record, "date_issued": "2023-05-01"}, [page])
     assert not undated(record, [page, hit("本办法自2023年6月1日起施行,有效期三年。").clause])
+
+
+def test_an_answer_from_an_older_version_says_so() -> None:
+    from datetime import date
+
+    from service.facts_answer import status_note
+
+    old = {"doc_id": "old", "title": "某省示范条例", "date_issued": "2020-04-10",
+           "date_effective": "2020-04-10", "superseded_by": "new"}
+    assert status_note(old, date(2026, 12, 1)) == "注意：此为《某省示范条例》2020年4月10日的文本，该文件已有更新的版本"
+    assert status_note({**old, "superseded_by": None}, date(2026, 12, 1)) is None
