@@ -140,7 +140,7 @@ def cross_validate(collected: dict[str, tuple[list[RankRecord], Any]]
 
 
 def main(write: Path = rank.WEIGHTS_PATH) -> dict[str, Any]:
-    sets = all_sets()
+    sets = [s for s in all_sets() if not s.held_out]
     collected = collect(sets)
     cv = cross_validate(collected)
     everything = [r for records, _ in collected.values() for r in records]

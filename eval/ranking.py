@@ -34,11 +34,13 @@ class GoldSet:
     gold: Path
     corpus: list[Path]
     index: Path  # where ``eval --all`` builds (or finds) the index this set is scored over
+    held_out: bool = False  # never fitted on: written blind after the rules, it measures them
 
 
 def all_sets(var: Path = ROOT / "var") -> list[GoldSet]:
-    """Every gold set with its index: the project's, the shared seed/extra sets, and the three
-    dev2 sets over one index of the seeds plus the dev2 folders (used in place)."""
+    """Every gold set with its index: the project's, the shared seed/extra sets, the three
+    dev2 sets over one index of the seeds plus the dev2 folders (used in place), and the
+    project's blind dev2 set over the same index (held out of every fit)."""
     seeds, extra, dev2 = var / "eval-seeds-index", var / "eval-index", var / "eval-dev2-index"
     return [
         GoldSet("dev", ROOT / "eval" / "gold" / "dev.jsonl", SEEDS, seeds),
@@ -47,6 +49,7 @@ def all_sets(var: Path = ROOT / "var") -> list[GoldSet]:
         GoldSet("shared-extra", SHARED / "eval" / "extra.jsonl", SEEDS_EXTRA, extra),
         *(GoldSet(f"dev2-{part}", SHARED / "eval" / f"dev2-{part}.jsonl", DEV2, dev2)
           for part in ("regulations", "published", "guides")),
+        GoldSet("dev2-blind", ROOT / "eval" / "gold" / "dev2-blind.jsonl", DEV2, dev2, held_out=True),
     ]
 
 

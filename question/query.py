@@ -9,6 +9,7 @@ intent (when it has one) and the script of the answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -50,6 +51,7 @@ class Query:
     places: tuple[str, ...]  # place names in ``match``
     documents: frozenset[str] = frozenset()  # indexed documents named by 文号 or title
     unknown_numbers: tuple[str, ...] = ()  # 文号 named that no indexed document has
+    place_titles: tuple[tuple[str, str], ...] = ()  # (place, text named by it): 天津市的…条例
     named: frozenset[str] = frozenset()  # documents named by 文号, title or place
     comparison: bool = False  # asks to compare documents
     about_document: bool = False  # asks what a document is (issuer, 文号, date, title)
@@ -84,6 +86,19 @@ def is_traditional(text: str) -> bool:
     return bool(cjk) and to_simplified(cjk) != cjk
 
 
+def titles_by_place(q_match: str, places: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """The texts a question names by a place and a kind of text (天津市的促进中小企业发展条例,
+    山东省人才发展促进条例): (place, the words naming it). A demonstrative (甘井子这个…办法)
+    refers to a text rather than naming it."""
+    out = []
+    for place in places:
+        named = re.search(rf"{re.escape(place)}(?:省|市|区|县)?的?《?[\u4e00-\u9fff]{{2,24}}?"
+                          rf"(?:条例|办法|规定|细则|实施意见)", q_match)
+        if named and not re.search(r"这|那|该|此", named.group(0)):
+            out.append((place, named.group(0).replace("《", "")))
+    return tuple(out)
+
+
 def parse(text: str, catalogue: Catalogue = EMPTY, own: str | None = None,
           today: date | None = None) -> Query:
     """``text`` as retrieval reads it; ``own`` the asker's own turn when it differs (chat);
@@ -101,6 +116,7 @@ def parse(text: str, catalogue: Catalogue = EMPTY, own: str | None = None,
         text=text, match=match, tokens=tokens, expansion=expansions(match, tokens), own=own, own_match=own_match,
         intent=intent, detail=next(iter(details), None), details=details, places=found_places,
         documents=refs.documents, unknown_numbers=refs.unknown_numbers,
+        place_titles=titles_by_place(match, found_places),
         named=catalogue.named_by_place(found_places) | refs.documents,
         comparison=bool(_COMPARISON.search(match)),
         about_document=bool(_ABOUT_DOCUMENT.search(match)),

@@ -320,6 +320,14 @@ def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Gene
         named = f"《{to_match(title)}》" if title else "相关文件"
         return cited, Draft(f"{named}不涉及{'、'.join(query.places)}，已收录的文件中没有找到能回答这个问题的规定。[1]",
                             False, cited[:1], ["unknown_place"])
+    titles = {doc: record.get("title") or "" for doc, record in records.items()}
+    if tier := near_miss.below_asked_tier(query, scoped, generation, titles):
+        place, level, own = tier
+        title = titles.get(scoped[0].clause.doc_id)
+        named = f"《{to_match(title)}》" if title else "该文件"
+        own_words = {"县": "区县一级", "市": "市一级"}.get(own, own)
+        return scoped, Draft(f"{named}是{own_words}的规定，已收录的文件中没有找到{place}{level}级"
+                             f"对此的规定。[1]", False, scoped[:1], ["asked_detail_missing"])
     if fee := near_miss.unnamed_fee(query, scoped, generation):
         return scoped, Draft(f"文件提到{_topic(query.match, scoped[0])}，但未规定{fee}。[1]", False,
                              scoped[:1], ["asked_detail_missing"])
@@ -401,6 +409,9 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
         # only a 文号 that no indexed document has, nor mentions (a text that repeals it does)
         return Draft(f"已收录的文件中没有文号为{'、'.join(query.unknown_numbers)}的文件。", False, [],
                      ["unknown_document_number"])
+    if unindexed := near_miss.unindexed_titles(query, generation):
+        return Draft(f"已收录的文件中没有{'、'.join(unindexed)}，无法据此回答。", False, [],
+                     ["unknown_document"])
     if query.about_document and (len(query.documents) == 1 or (not query.documents and hits)):
         # the document it names, or the one the question's words find
         doc_id = next(iter(query.documents)) if query.documents else hits[0].clause.doc_id

@@ -68,7 +68,8 @@ INDEX_CLAUSES = Gauge("policyqa_index_clauses", "clauses in the served generatio
 WORKERS = Gauge("policyqa_workers", "live server processes", multiprocess_mode="livesum")
 
 # Reasons a refusal can carry (service.answer's warnings); anything else is a low confidence.
-REFUSAL_REASONS = ("unknown_document_number", "unknown_place", "asked_detail_missing")
+REFUSAL_REASONS = ("unknown_document_number", "unknown_document", "unknown_place", "unstated_support",
+                   "asked_detail_missing")
 
 _served: dict[str, str] = {}
 _served_lock = threading.Lock()

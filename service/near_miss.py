@@ -177,6 +177,84 @@ def unstated_detail(query: Query, cited: Sequence[Hit],
                  and not any(states(hit, d) for hit in cited)), None)
 
 
+def has_documents_of(place: str, generation: Generation) -> bool:
+    """Whether some indexed document is that place's own: its title or issuer names the place,
+    or, for a document that carries no title, two of its clauses do (a passing mention, 天津等
+    地, is one)."""
+    catalogue = generation.index.catalogue
+    if any(place in found for found in catalogue.doc_places.values()):
+        return True
+    titled = {doc for doc, found in catalogue.doc_keys.items() if found[1]}
+    counts: dict[str, int] = {}
+    for clause in generation.index.clauses:
+        if clause.doc_id not in titled and place in clause.text_match:
+            counts[clause.doc_id] = counts.get(clause.doc_id, 0) + 1
+    return any(n >= 2 for n in counts.values())
+
+
+def unindexed_titles(query: Query, generation: Generation) -> list[str]:
+    """The texts the question names by place (天津市的促进中小企业发展条例) when no indexed
+    document is that place's: the text asked for is not in the corpus, whatever another
+    place's (or the nation's) text of the same name says."""
+    return [named for place, named in query.place_titles if not has_documents_of(place, generation)]
+
+
+# The tier of government a question asks about, said with the place: 大连市级对企业…, 山东省级
+# 层面…: what the city itself gives, not what one of its districts does. A title held at a level
+# (大连市级专精特新) is not asked this way: the words after 级 must ask of the government.
+_TIER_ASKED = r"(?P<level>省|市)级(?=对|给|的(?:补贴|奖励|政策|标准|规定|扶持|支持|资金)|层面|财政|政府|部门|有没有|有|能|会|奖|补|出台|政策)"
+# A development zone sits below its city (新乡高新区, 大连经开区).
+_ZONE = re.compile(r"高新区|开发区|经开区|新区|园区|自贸片区|综改区|综合改革示范区")
+_RANK = {"县": 0, "市": 1, "省": 2}
+
+
+def asked_tier(query: Query) -> tuple[str, str] | None:
+    """(place, 省 or 市) when the question asks what that tier of government gives."""
+    for place in query.places:
+        found = re.search(rf"{re.escape(place)}{_TIER_ASKED}", query.own_match)
+        if found:
+            return place, found.group("level")
+    return None
+
+
+# How a text names its own jurisdiction (我区企业, 本市行政区域内).
+_OWN_TIER = {"县": re.compile(r"[我本](?:区|县|旗)"), "市": re.compile(r"[我本]市"),
+             "省": re.compile(r"[我本]省")}
+
+
+def document_tier(title: str, doc_places: Sequence[str], text: str = "") -> str | None:
+    """The tier of government a document speaks as: a district, county or development zone
+    (县), a city (市) or a province (省), from the places its title and issuer name (the
+    lowest), else from how its text names its own jurisdiction (我区, 本市); None for a
+    national text or one that says neither."""
+    if _ZONE.search(title):
+        return "县"
+    g = gazetteer()
+    tiers = ["县" if p in g.counties or p in suffixed_counties() else "市" if p in g.province
+             or p in MUNICIPALITIES else "省" if p in g.names else "" for p in doc_places]
+    known = [t for t in tiers if t]
+    if known:
+        return min(known, key=_RANK.__getitem__)
+    said = {tier: len(own.findall(text)) for tier, own in _OWN_TIER.items()}
+    most = max(said.values())
+    return next((t for t, n in said.items() if n == most), None) if most else None
+
+
+def below_asked_tier(query: Query, cited: Sequence[Hit], generation: Generation,
+                     titles: Mapping[str, str]) -> tuple[str, str, str] | None:
+    """(place, asked tier, the answering document's tier) when the question asks what a tier
+    of government gives (大连市级) and every answering document speaks for a lower tier
+    (甘井子区, 新乡高新区): a district's award is not the city's."""
+    if not cited or (asked := asked_tier(query)) is None:
+        return None
+    texts, places = _doc_texts(generation), generation.index.catalogue.doc_places
+    tiers = [document_tier(to_match(titles.get(doc, "")), places.get(doc, ()), texts.get(doc, ""))
+             for doc in dict.fromkeys(h.clause.doc_id for h in cited)]
+    if all(t is not None and _RANK[t] < _RANK[asked[1]] for t in tiers):
+        return asked[0], asked[1], str(tiers[0])
+    return None
+
+
 # A year the question sets the policy in (2024年的技改奖补, 2026年还延续吗): not a date (2024年9月),
 # not the asker's own figures (2014年主营业务收入…, 2020年成立).
 _ASKED_YEAR = re.compile(r"(?<!\d)(20\d\d)年(?!\s*[\d一二三四五六七八九十]+月|底|初|末)"

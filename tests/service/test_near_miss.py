@@ -3,9 +3,21 @@ ask it does not state (service.near_miss), on small texts written for the test."
 
 from __future__ import annotations
 
+import pytest
+
 from corpus.clean import to_match
-from question.query import parse
-from service.near_miss import asked_fees, elsewhere, mentions_fee, unspoken_for, unstated_detail
+from question.query import parse, titles_by_place
+from service.near_miss import (
+    asked_fees,
+    asked_tier,
+    below_asked_tier,
+    document_tier,
+    elsewhere,
+    mentions_fee,
+    unindexed_titles,
+    unspoken_for,
+    unstated_detail,
+)
 
 _CITY_DOC = to_match("青州市促进外贸发展若干措施。对在青州注册的外贸企业给予奖励。山东省商务厅指导。")
 
@@ -88,3 +100,56 @@ def test_a_clause_about_another_city_does_not_answer_for_the_asked_one() -> None
     assert not elsewhere(to_match("市财政局会同有关部门组织实施泰山产业领军人才工程。"), ["滨州"])
     # a municipality is written as a city
     assert elsewhere(to_match("如北京市对首次认定的企业给予30万元奖励。"), ["上海"])
+
+
+# ------------------------------------------------------------------ a text or a tier not indexed
+TIER_CORPUS = {
+    "county.txt": "平阴县人民政府关于促进企业上市的奖励办法\n一、对在境内主板首发上市的我县企业，在市级奖励基础上，县里给予奖励200万元。\n",
+    "untitled.txt": "一、对我区新认定的高新技术企业给予奖励10万元。\n二、对来津投资的企业，参照天津等地做法给予支持。\n",
+    "law.txt": "促进中小企业发展条例\n第一条 向中小企业预留的采购份额应当占年度政府采购项目预算总额的百分之三十以上。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def tier_generation(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from index.build import build_index
+    from index.embed import HashEmbedder
+    from service.engine import open_engine
+    from service.settings import Settings
+
+    base = tmp_path_factory.mktemp("tiers")
+    (base / "docs").mkdir()
+    for name, text in TIER_CORPUS.items():
+        (base / "docs" / name).write_text(text, encoding="utf-8")
+    build_index([base / "docs"], base / "index", HashEmbedder(), "hash")
+    return open_engine(Settings(index_dir=base / "index")).generation
+
+
+def test_a_text_named_by_a_place_no_document_is_of_is_not_indexed(tier_generation) -> None:  # type: ignore[no-untyped-def]
+    assert titles_by_place(to_match("天津市的促进中小企业发展条例规定预留多少份额？"), ("天津",)) == (
+        ("天津", "天津市的促进中小企业发展条例"),)
+    assert titles_by_place(to_match("甘井子这个补贴办法有效期到什么时候？"), ("甘井子",)) == ()
+    asked = tier_generation.parse("天津市的促进中小企业发展条例规定，政府采购要预留多少份额？")
+    # one passing mention (天津等地) makes no document Tianjin's own
+    assert unindexed_titles(asked, tier_generation) == ["天津市的促进中小企业发展条例"]
+    assert unindexed_titles(tier_generation.parse("促进中小企业发展条例规定预留多少份额？"),
+                            tier_generation) == []
+
+
+def test_a_city_s_tier_is_not_answered_by_a_county_s_award(tier_generation) -> None:  # type: ignore[no-untyped-def]
+    from index.search import Hit
+
+    county = next(c for c in tier_generation.index.clauses if "200万元" in c.text)
+    cited = [Hit(county, 1.0, 1.0, 1.0, 0)]
+    titles = {d["doc_id"]: d.get("title") or "" for d in tier_generation.index.manifest["documents"]}
+    asked = tier_generation.parse("济南市级对企业主板上市奖励多少钱？")
+    assert asked_tier(asked) is not None
+    assert below_asked_tier(asked, cited, tier_generation, titles) is not None
+    assert below_asked_tier(tier_generation.parse("济南对企业主板上市奖励多少钱？"), cited,
+                            tier_generation, titles) is None
+    # a title held at a level is no tier of government asked about
+    assert asked_tier(tier_generation.parse("我们是济南市级专精特新企业，能奖多少？")) is None
+    assert document_tier("平阴县人民政府关于促进企业上市的奖励办法", ("平阴",)) == "县"
+    assert document_tier("", (), to_match("对我区企业给予奖励。本区企业…")) == "县"  # how it speaks of itself
+    assert document_tier("关于促进企业上市的奖励办法", ()) is None
+    assert document_tier("新乡高新区关于推进企业上市的奖励办法", ("新乡",)) == "县"
