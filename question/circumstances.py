@@ -33,6 +33,8 @@ _TITLE_OF = {w: t for t, ws in v.TITLES.items() for w in ws}
 def _money_fields(segment: str, found: dict[str, float]) -> None:
     words = list(_MONEY_WORD.finditer(segment))
     for q in money(segment):
+        if q.unit != "元":
+            continue  # the fields are in 元
         before = [w for w in words if w.end() <= q.start]
         after = [w for w in words if w.start() >= q.end and w.start() - q.end <= 3]
         word = before[-1] if before else after[0] if after else None

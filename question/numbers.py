@@ -41,7 +41,9 @@ class Quantity:
 
 _MONEY = re.compile(
     rf"(?P<num>{NUM})(?P<scale>[十百千])?{_MORE}(?:个)?(?P<big>万亿|千万|百万|万|亿)?{_MORE}"
-    r"(?P<yuan>元|块钱|块)?(?:人民币)?")
+    r"(?:(?P<foreign>美元|港元|港币|澳门元|澳门币|澳元|欧元|日元|英镑)|(?P<yuan>元|块钱|块)?(?:人民币)?)")
+# A sum in another currency keeps it as its unit: 1000万美元 is no bound on a sum in 元.
+_CURRENCY = {"港币": "港元", "澳门币": "澳门元"}
 _SCALE = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "百万": 1_000_000, "千万": 10_000_000,
           "亿": 100_000_000, "万亿": 1e12}
 _PERCENT = re.compile(rf"百分之(?P<cn>{NUM})|(?P<num>{NUM})(?:%|个百分点|个点)|(?P<tenth>{NUM})成(?!员|立|交|果|本|功|为|都)")
@@ -63,13 +65,15 @@ def _counted(raw: str) -> bool:
 
 def money(text: str) -> list[Quantity]:
     """Sums of money in 元; a bare number is money only with 万/亿/元/块 (``8000万``, ``三千万``,
-    ``1.2个亿``, ``两千多万``, ``40万元``)."""
+    ``1.2个亿``, ``两千多万``, ``40万元``). A sum in another currency (800万美元) has that
+    currency as its unit."""
     out: list[Quantity] = []
     for m in _MONEY.finditer(text):
         raw = m.group("num")
-        if not _valid(raw) or not (m.group("big") or m.group("yuan") or re.search("[万亿]", raw)):
+        foreign = m.group("foreign")
+        if not _valid(raw) or not (m.group("big") or m.group("yuan") or foreign or re.search("[万亿]", raw)):
             continue
-        if not (_counted(raw) or m.group("yuan")):
+        if not (_counted(raw) or m.group("yuan") or foreign):
             continue
         if re.match(r"(?:年|月|日|号|%|个月|人|岁)", text[m.end():m.end() + 2]):
             continue
@@ -77,7 +81,8 @@ def money(text: str) -> list[Quantity]:
         for scale in (m.group("scale"), m.group("big")):
             if scale:
                 value *= _SCALE[scale]
-        out.append(Quantity(value, "元", m.start(), m.end()))
+        unit = _CURRENCY.get(foreign, foreign) if foreign else "元"
+        out.append(Quantity(value, unit, m.start(), m.end()))
     return out
 
 

@@ -119,7 +119,7 @@ def stated_base(support: Support, asker: str, words: str | None = None) -> float
     best: tuple[int, float] | None = None
     for phrase in PHRASE.finditer(asker):
         sums = money(phrase.group(0))
-        if len(sums) != 1:
+        if len(sums) != 1 or sums[0].unit != "元":
             continue
         own_field = _field(phrase.group(0))
         if own_field is not None and own_field != base_field:

@@ -30,6 +30,8 @@ _GIVEN_AFTER = re.compile(r"^(?:的)?(?:比例)?(?:给予|予以|奖励|补贴|�
 # 30人(含)以下的参保企业: a bound that says which enterprises the rest of the sentence is for.
 _GUARD = re.compile(r"^(?:\((?:含|不含)\))?(?:及)?(?:以上|以下)?(?:\((?:含|不含)\))?的[\u4e00-\u9fff]{0,4}"
                     r"(?:企业|单位|公司|个人|人员|项目)")
+# 最近3年内没有…, 近两年未发生…: the years a record of absence covers.
+_LOOK_BACK = re.compile(r"^(?:内|以内|之内)[,，]?(?:[\u4e00-\u9fff]{0,4}?)(?:没有|无|未|不得有|不存在)")
 _RANGE = re.compile(r"(?:\(含\))?(?:至|到|-|—|–|~|～)(?:不超过|不足|低于)?")
 _COUNT = re.compile(r"(?P<num>\d+|[一二两三四五六七八九十百]+)(?:多|余)?(?:个|家|项|名|位|台|套|件|次)"
                     r"(?!月|人|半|工作日|百分点|点)")
@@ -87,6 +89,8 @@ def bounds(sentence: str) -> list[Bound]:
         before, after = sentence[max(0, q.start - 16):q.start], sentence[q.end:q.end + 12]
         if _GIVEN.search(before[-8:]) or _GIVEN_AFTER.match(after):
             continue
+        if q.unit == "年" and _LOOK_BACK.match(after):
+            continue  # 最近3年内没有重大违法: a window looked back over, not a bound on a figure
         comparator = ranged.get(q.start, "")
         if comparator:
             pass
@@ -188,7 +192,12 @@ def check_bounds(sentence: str, question: str) -> tuple[str, str, str]:
     phrase_start = max(sentence.rfind(c, 0, b.q.start) for c in ",;、:") + 1
     after = _AFTER_RE.match(sentence[b.q.end:b.q.end + 12])
     required = sentence[phrase_start:b.q.end + (after.end() if after else 0)]
-    return ("not_met" if failing else "met"), required, question[max(0, q.start - 6):q.end]
+    # the asker's figure with the words of its own phrase before it (融资800万美元), not a cut
+    # through the phrase before (板上市,融资800万美元)
+    told_start = max(question.rfind(c, 0, q.start) for c in ",;、:，；。?？") + 1
+    if q.start - told_start > 12:  # a long phrase: its last words
+        told_start = q.start - 6
+    return ("not_met" if failing else "met"), required, question[told_start:q.end]
 
 
 def _either(results: list[tuple[str, Bound, Quantity]]) -> list[tuple[str, Bound, Quantity]]:

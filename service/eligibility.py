@@ -18,6 +18,7 @@ conditions on other subjects, selects which of those apply to the asker.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -70,9 +71,17 @@ class Eligibility:
     def unchecked(self) -> tuple[ConditionResult, ...]:
         """The conditions left unknown, less those another rule decided (a typed 年龄 condition
         the asker's 42岁 was read against by the sentence's bounds)."""
-        decided = {(c.clause_id, c.required) for c in self.conditions if c.status != "unknown"}
+        decided = {(c.clause_id, _plain(c.required)) for c in self.conditions if c.status != "unknown"}
         return tuple(c for c in self.conditions
-                     if c.status == "unknown" and (c.clause_id, c.required) not in decided)
+                     if c.status == "unknown" and (c.clause_id, _plain(c.required)) not in decided)
+
+
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")
+
+
+def _plain(required: str) -> str:
+    """A requirement as compared: without the article number a clause's own words begin with."""
+    return _ARTICLE.sub("", required)
 
 
 # ------------------------------------------------------------------ display
@@ -341,7 +350,7 @@ def verdict_sentence(eligibility: Eligibility, citations: Mapping[str, int], *,
     """
     said: dict[str, ConditionResult] = {}
     for r in eligibility.unchecked():  # one requirement once, however many clauses state it
-        said.setdefault(r.required, r)
+        said.setdefault(_plain(r.required), r)
     unchecked = list(said.values())[:limit]
     rest = "；".join(_requirement(r, citations) for r in unchecked)
     v = eligibility.verdict

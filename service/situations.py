@@ -148,7 +148,7 @@ def _span(told: str, words: set[str]) -> str:
 # ------------------------------------------------------------------ absence
 # 本人及其配偶应没有其他贷款 (除住房贷款…以外): what the asker must not have, and what is exempt.
 _ABSENT = re.compile(r"(?P<who>[\u4e00-\u9fff]{0,8}?)(?:应|须|必须|需)?(?:没有|无|未有|不得有)"
-                     r"(?P<other>其他|其它|任何)?(?P<x>[\u4e00-\u9fff]{2,6}?)(?=[,;。)]|$)")
+                     r"(?P<other>其他|其它|任何)?(?P<x>[\u4e00-\u9fff]{2,6}?)(?=[,;。)、]|$)")
 _EXEMPT = re.compile(r"除(?P<y>[^;。]{2,80}?)(?:之外|以外|外)")
 _SETTLED = re.compile(r"(?<![没未])(?:已经?|早就?)?(?:还清|还完|结清|付清)(?!.*[没未])")
 _SPOUSE = re.compile(r"老婆|妻子|老公|丈夫|爱人|配偶|家属")
@@ -158,6 +158,8 @@ def _held(told: str, x: str) -> list[str]:
     """The asker's phrases that say they hold an ``x`` (a loan: 贷款, said 房贷/经营贷 too),
     not negated (没有贷款) nor settled (已还清)."""
     word = re.escape(x) if not x.endswith("款") else f"{re.escape(x[0])}(?:{re.escape(x[1:])})?"
+    if len(x) == 4 and not x.endswith("款"):  # 重大违法 said with a word inside: 重大环保违法
+        word = rf"{re.escape(x[:2])}[\u4e00-\u9fff]{{0,4}}?{re.escape(x[2:])}"
     out = []
     for p in _PHRASE.finditer(official(told)):
         phrase = p.group(0)
@@ -181,8 +183,8 @@ def _absence(sentence: str, told: str) -> TextCheck | None:
     held = [p for p in _held(told, x) if not terms(p) & exempt_terms
             and (spouse_counts or not _SPOUSE.search(p))]
     if held:
-        return TextCheck("not_met", "requirement", sentence[m.start("x") - 4 if m.start("x") >= 4
-                                                            else 0:m.end()], held[0])
+        phrase = max(sentence.rfind(c, 0, m.start("x")) for c in ",;:(") + 1  # 最近3年内没有重大违法
+        return TextCheck("not_met", "requirement", sentence[phrase:m.end()], held[0])
     if re.search(rf"(?:没有|无|没)(?:任何|其他)?{re.escape(x)}", official(told)):
         return TextCheck("met", "requirement", m.group(0), x)
     return None

@@ -166,3 +166,9 @@ def test_degrees_named_as_such_and_as_a_floor() -> None:
     assert degrees("具有博士研究生学历") == ("博士",)
     assert degrees("具有本科及以上学历") == ()
     assert degrees("大专以上学历的，本科学历的") == ("本科",)
+
+
+def test_a_sum_in_another_currency_keeps_its_unit() -> None:
+    assert [(q.value, q.unit) for q in money("融资800万美元，另有200万港币和50万")] == [
+        (8_000_000, "美元"), (2_000_000, "港元"), (500_000, "元")]
+    assert parse("我们去年营收3000万美元，能申请吗？").revenue is None  # the fields are in 元

@@ -160,6 +160,11 @@ def test_first_sentence_of_a_clause_sentence_that_rules_the_asker_out() -> None:
     ("所购设备发票开具时间须在2023年3月1日至2024年2月29日期间", "我们的设备发票是2023年12月开的，能报吗？", "met", "window"),
     ("2021年6月1日以来竣工投产的项目", "我们厂房2020年底竣工投产的，还认吗？", "not_met", "window"),
     ("申报材料须于2025年4月30日前报送", "我们公司是2010年成立的，能报吗？", "unknown", ""),  # another event
+    # a bound in another currency, against the asker's sum in it
+    ("境外主板上市且实现融资1000万美元以上的企业，补贴费用200万元", "我们去香港上市，融资800万美元，能拿吗？", "not_met", "threshold"),
+    # a record of absence over years looked back on: the years are no bound on the asker's
+    ("申报单位守法经营，最近3年内没有重大违法、违规行为", "我们两年前因为重大环保违法被处罚过，今年还能报吗？", "not_met", "requirement"),
+    ("申报单位守法经营，最近3年内没有重大违法、违规行为", "我们一直守法经营，没有重大违法，能报吗？", "met", "requirement"),
     # what a sentence rules out
     ("被列入严重违法失信名单的企业，不予支持", "我们公司去年被列入严重违法失信名单了，能申请吗？", "not_met", "exclusion"),
     ("被列入严重违法失信名单的企业，不予支持", "我们公司从没被列入失信名单，能申请吗？", "met", "exclusion"),
