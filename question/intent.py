@@ -72,7 +72,8 @@ _DETAILS: list[tuple[re.Pattern[str], Detail]] = [
      Detail("amount", "金额")),
     # how a graded support steps (分档): several amounts or shares, each with its threshold
     (re.compile(r"分档|几档|哪几档|档次"), Detail("tiers", "分档标准")),
-    (re.compile(r"税率|费率|利率是多少|比例是多少|百分之几|多少比例|按多少比例|多少个点"),
+    (re.compile(r"税率|费率|利率是多少|比例是多少|百分之几|多少比例|按多少比例|多少个点|"
+                r"利率[^,，。?？和及与、]{0,6}(?:多少|几)"),
      Detail("rate", "比例或税率")),
     (re.compile(r"有效期|期限|执行期|实施期|施行期|多长时间|多久|期多长|期有多长|哪几年|到哪年|"
                 r"(?:多少|几)(?:个(?:工作日|月|年)|工作日|天|日|年)"),
@@ -118,7 +119,21 @@ def asked_details(question_match: str) -> tuple[Detail, ...]:
     贴几年？"), in the order of the rules: a detail word the question asks about, not one inside
     the name of something else."""
     return tuple(detail for pattern, detail in _DETAILS
-                 if any(_is_asked(question_match, found) for found in pattern.finditer(question_match)))
+                 if any(_is_asked(question_match, found) and not _of_a_rate(question_match, found, detail)
+                        for found in pattern.finditer(question_match)))
+
+
+_RATE_WORD = re.compile(r"利率|税率|费率|比例")
+
+
+def _of_a_rate(question_match: str, found: re.Match[str], detail: Detail) -> bool:
+    """An amount asked of a rate (利率最高能收多少) is the rate's figure, not a sum; one asked of
+    a rate and something else (比例和封顶分别是多少) is both."""
+    if detail.name != "amount":
+        return False
+    phrase = PHRASE_END.split(question_match[:found.start()])[-1]
+    rates = list(_RATE_WORD.finditer(phrase))
+    return bool(rates) and not re.search(r"和|及|与|、|封顶|上限|额度|金额", phrase[rates[-1].end():])
 
 
 def asked_detail(question_match: str) -> Detail | None:

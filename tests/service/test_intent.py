@@ -96,3 +96,14 @@ def test_a_phone_written_in_fours_after_致电_is_a_contact() -> None:
     contact = Detail("contact", "联系方式")
     assert sentence_has_detail("查询请致电2345-6789/6123-4567。", contact, "打哪个电话？")
     assert not sentence_has_detail("共批出2345宗申请。", contact, "打哪个电话？")
+
+
+def test_an_amount_asked_of_a_rate_is_the_rate() -> None:
+    from question.intent import asked_details
+
+    def names(q: str) -> list[str]:
+        return [d.name for d in asked_details(to_match(q))]
+
+    assert names("银行利率最高能收多少？") == ["rate"]
+    assert names("贷款最高能贷多少？") == ["amount"]
+    assert "rate" not in names("补助比例和封顶分别是多少？")  # a rate and a cap: not the rate alone
