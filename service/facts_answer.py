@@ -29,6 +29,8 @@ from service.eligibility import Eligibility, verdict
 # How many clauses of the best document beyond those cited may hold a measure's conditions
 # (申报条件 is often a clause of its own, next to the support it governs).
 CONDITION_REACH = 5
+CONDITION_SCORE_RATIO = 0.5
+_CONDITIONS_HEADING = re.compile(r"条件|资格|要求|对象|范围")
 _DATES = ("施行", "有效期", "失效")
 # Words of a clause that states a document's validity (自…起施行, 有效期, 执行至, 政策期限为…).
 _VALIDITY_WORDS = re.compile(r"起施行|起实施|起执行|有效期|执行至|执行期限|政策期限|实施期限|同时废止|失效")
@@ -67,8 +69,13 @@ def decide(query: Query, cited: list[Hit], hits: Sequence[Hit]) -> tuple[Eligibi
     """The verdict on the asker's circumstances over the cited clauses and the best
     document's other retrieved clauses; the clauses that decide it are cited first."""
     doc = cited[0].clause.doc_id
+    # another clause of the document is read when it matches at least half as well or stands
+    # under the document's conditions (三、申报条件); a much weaker one elsewhere is another
+    # measure's (示范基地的认定条件 beside the 留用补贴 asked about)
     pool = list(cited) + [h for h in hits[:CONDITION_REACH]
-                          if h not in cited and h.clause.doc_id == doc]
+                          if h not in cited and h.clause.doc_id == doc
+                          and (h.score >= CONDITION_SCORE_RATIO * cited[0].score
+                               or _CONDITIONS_HEADING.search(to_match("".join(h.clause.heading_path[:-1]))))]
     pool = _for_degree(pool, query.circumstances.education)
     conditions = [(f, h.clause.clause_id) for h in pool for f in trusted_facts(h.clause)
                   if isinstance(f, Condition)]

@@ -165,6 +165,8 @@ def test_first_sentence_of_a_clause_sentence_that_rules_the_asker_out() -> None:
     # a record of absence over years looked back on: the years are no bound on the asker's
     ("申报单位守法经营，最近3年内没有重大违法、违规行为", "我们两年前因为重大环保违法被处罚过，今年还能报吗？", "not_met", "requirement"),
     ("申报单位守法经营，最近3年内没有重大违法、违规行为", "我们一直守法经营，没有重大违法，能报吗？", "met", "requirement"),
+    # a text others follow (参照本办法执行): the asker is among those it names
+    ("在天河区创新创业的台湾青年参照本办法执行", "我是台湾青年，在天河开了家公司，能参照享受吗？", "met", "category"),
     # what a sentence rules out
     ("被列入严重违法失信名单的企业，不予支持", "我们公司去年被列入严重违法失信名单了，能申请吗？", "not_met", "exclusion"),
     ("被列入严重违法失信名单的企业，不予支持", "我们公司从没被列入失信名单，能申请吗？", "met", "exclusion"),

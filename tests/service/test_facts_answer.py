@@ -95,6 +95,21 @@ def test_a_clause_about_another_degree_does_not_judge_the_asker() -> None:
     assert result.verdict == "not_eligible"
 
 
+def test_a_much_weaker_clause_of_another_measure_does_not_decide() -> None:
+    retained = hit("见习单位留用见习学员，参加社会保险6个月以上的，按每人3000元给予留用补贴。",
+                   heading=("第四章 见习基地管理", "第十八条"))
+    other = Hit(replace(hit("见习基地连续两年每年接收就业见习人员超过50人的，可申请认定为示范基地。",
+                            heading=("第四章 见习基地管理", "第十九条")).clause, clause_id="doc:2"),
+                0.4, 0.4, 0.4, 2)
+    query = parse("我们留用了2个见习生，社保交了7个月，能拿留用补贴吗？")
+    result, cited = decide(query, [Hit(retained.clause, 0.95, 0.95, 0.95, 1)], [retained, other])
+    assert result.verdict != "not_eligible" and cited[0].clause.clause_id == "doc:1"
+    # the same clause under the document's conditions is read however it scores
+    listed = Hit(replace(other.clause, heading_path=("三、申报条件", "(二)")), 0.4, 0.4, 0.4, 2)
+    result, _ = decide(query, [Hit(retained.clause, 0.95, 0.95, 0.95, 1)], [retained, listed])
+    assert any(c.clause_id == "doc:2" for c in result.conditions)
+
+
 # ------------------------------------------------------------------ when a line is composed
 def test_asking_what_a_measure_gives() -> None:
     assert asks_amount(parse("稳岗返还能返多少？"))
