@@ -40,7 +40,8 @@ class GoldSet:
 def all_sets(var: Path = ROOT / "var") -> list[GoldSet]:
     """Every gold set with its index: the project's, the shared seed/extra sets, the three
     dev2 sets over one index of the seeds plus the dev2 folders (used in place), and the
-    project's blind dev2 set over the same index (held out of every fit)."""
+    project's two blind dev2 sets over the same index (held out of every fit; the second
+    written last, after every rule here, and never looked into question by question)."""
     seeds, extra, dev2 = var / "eval-seeds-index", var / "eval-index", var / "eval-dev2-index"
     return [
         GoldSet("dev", ROOT / "eval" / "gold" / "dev.jsonl", SEEDS, seeds),
@@ -50,6 +51,7 @@ def all_sets(var: Path = ROOT / "var") -> list[GoldSet]:
         *(GoldSet(f"dev2-{part}", SHARED / "eval" / f"dev2-{part}.jsonl", DEV2, dev2)
           for part in ("regulations", "published", "guides")),
         GoldSet("dev2-blind", ROOT / "eval" / "gold" / "dev2-blind.jsonl", DEV2, dev2, held_out=True),
+        GoldSet("dev2-blind2", ROOT / "eval" / "gold" / "dev2-blind2.jsonl", DEV2, dev2, held_out=True),
     ]
 
 

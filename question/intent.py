@@ -47,7 +47,7 @@ PERIOD = re.compile(r"\d{4}年?\s*[至到—–\-~－]\s*\d{4}年|有效期|期�
                     r"连续[\u4e00-\u9fff]{0,4}?[\d一二三四五六七八九十两]+个?(?:年|月)|第[\d一二三四五六七八九十两]+年")
 NUMBER = re.compile(r"\d")
 # (An eight-digit number written in fours, 2888-2088, is how Macao and Hong Kong write phones.)
-CONTACT = re.compile(r"\d{3,4}[-—－ ]?\d{7,8}|1[3-9]\d{9}|联系人|[\w.]+@[\w.]+|"
+CONTACT = re.compile(r"\d{3,4}[-—－ ]?\d{7,8}|1[3-9]\d{9}|联系人|[\w.]+@[\w.]+|(?:邮寄|通讯|联系|办公|受理)?地址[:：]|"
                      r"(?:电话|热线|咨询|传真|致电)[^。]{0,8}?(?:\d{5,8}|\d{4}[-—－ ]\d{4}(?!\d))")
 _MATERIALS = re.compile(r"材料|申报文件|批复件|证明|证件|身份证|申请表|复印件|凭证|资料|证书|执照")
 # A sum said as what a measure gives at most (其他地区每年最高4000元, 标准为2000元).
@@ -81,7 +81,8 @@ _DETAILS: list[tuple[re.Pattern[str], Detail]] = [
     (re.compile(r"截止|哪天|什么时候|何时|几月|几号|哪个月|日期|时间节点"), Detail("date", "日期或期限")),
     (re.compile(r"(?:哪些|什么)[\u4e00-\u9fff]{0,4}材料|要交什么|准备什么|提交什么|准备哪些|提交哪些|"
                 r"要交哪些|带什么|需要.*材料"), Detail("materials", "材料清单")),
-    (re.compile(r"电话|联系方式|联系人|联系谁|找谁咨询|咨询谁|邮箱|电子信箱"), Detail("contact", "联系方式")),
+    (re.compile(r"电话|联系方式|联系人|联系谁|找谁咨询|咨询谁|邮箱|电子信箱|地址|寄到|寄往|邮寄"),
+     Detail("contact", "联系方式")),
 ]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -25,7 +26,7 @@ from corpus.records import status_now
 from corpus.tokenize import tokenize
 from index.search import Filters, Hit
 from question.intent import Detail, sentence_has_detail
-from question.places import covered
+from question.places import asked_places, covered, gazetteer
 from question.query import Query
 from service import citations, facts_answer, near_miss, offices_answer, shares, statute_dates
 from service.bounds import check_bounds
@@ -128,6 +129,25 @@ def _is_heading(sentence: str, heading: str) -> bool:
     return not article or heading.endswith((":", "："))  # 第五条…应当符合下列条件: leads a list
 
 
+def _most_specific(places: Sequence[str]) -> list[str]:
+    """The asked places without those another asked place lies in (鞍山 beside 海城)."""
+    g = gazetteer()
+    return [a for a in places if not any(o != a and a in g.forms(o) for o in places)]
+
+
+def _asked_place_own(offices: list[str], places: Sequence[str]) -> list[str]:
+    """From a table of each place's office (海城市…中心, 台安县…中心, …), the asked place's own;
+    offices that do not name different places are all kept."""
+    specific = _most_specific(places)
+    named = {o: [p for p in asked_places(o)] for o in offices}
+    if len({p for found in named.values() for p in found}) < 2:
+        return offices
+    return [o for o in offices if any(a in o for a in specific)] or offices
+
+
+_ASKS_ADDRESS = re.compile(r"地址|寄到|寄往|邮寄|在哪")
+
+
 def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | None,
                     q_match: str, limit: int = 2, query: Query | None = None) -> list[str]:
     found = _quotable(hit.clause)
@@ -150,6 +170,8 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
         limit = max(limit, 2)  # two figures asked: 单位和个人分别…, 至少…多少？其中…多少？
     # The heading-only first sentence ("1.建设高水平创新载体。") says little on its own.
     scored = []
+    local: set[str] = set()
+    elsewhere: set[str] = set()
     for i, s in enumerate(found):
         score = _overlap(s, q_tokens)
         if detail and sentence_has_detail(s, detail, q_match):
@@ -167,13 +189,30 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
             score += 12 if status == "met" else -6 if status == "not_met" else 0
         if len(s) < 14:
             score -= 3
+        if query is not None and query.places:
+            # a line per place (each district's 受理窗口 and 电话): the asked place's line
+            named, specific = asked_places(s), _most_specific(query.places)
+            if any(a in s for a in specific):
+                score += 8
+                local.add(s)
+            elif named and not any(near_miss.related(p, a) for p in named for a in specific):
+                score -= 10
+                elsewhere.add(s)
+        if detail is not None and detail.name == "contact" and _ASKS_ADDRESS.search(own) \
+                and "地址" in s:
+            score += 6  # 寄到哪, 地址在哪: the line that gives the address
         scored.append((score, -i, s))
     top = sorted(scored, reverse=True)[:limit]
     chosen = {s for score, _, s in top if score > 0} or {top[0][2]}
+    if chosen & local:
+        chosen -= elsewhere  # the asked place's line stands for it; the others' are not asked
     if detail is not None and detail.name == "contact":
         chosen = {s for s in chosen if sentence_has_detail(s, detail, q_match)} or chosen
     if several or (detail is not None and detail.name == "contact"):
-        return [s for s in found if s in chosen]  # each answers its own part: as the text orders them
+        ordered = [s for s in found if s in chosen]  # each answers its own part: as the text orders them
+        if _ASKS_ADDRESS.search(own):  # 寄到哪: the address first, then whom to ask
+            ordered.sort(key=lambda s: "地址" not in s)
+        return ordered
     # the best sentence first (an answer's first sentence is the answer), the others as written
     best = next((s for _, _, s in top if s in chosen), top[0][2])
     return [best] + [s for s in found if s in chosen and s != best]
@@ -530,6 +569,7 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
         lines, cited = roles
     elif intent == "responsible_office":
         offices = list(dict.fromkeys(o for h in cited for o in office_names(h, roles=True)))
+        offices = _asked_place_own(offices, query.places)
         if offices:
             marks = "".join(f"[{i + 1}]" for i, h in enumerate(cited) if office_names(h))
             lines.append(f"责任单位：{'、'.join(offices)}{marks}。")

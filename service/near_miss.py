@@ -100,7 +100,7 @@ def speaks_for(places: Sequence[str], hit: Hit, generation: Generation) -> bool:
         and not elsewhere(hit.clause.text_match, places)
 
 
-def _related(a: str, b: str) -> bool:
+def related(a: str, b: str) -> bool:
     """One place lies in the other, or they are one (越秀 and 广州, 厦门 and 福建)."""
     g = gazetteer()
     return a == b or a in g.forms(b) or b in g.forms(a)
@@ -121,7 +121,7 @@ def elsewhere(clause_match: str, asked: Sequence[str]) -> bool:
     city and none lies in, contains or is an asked one. A provincial text's example of one city
     (如福州市对…给予25万元) does not say what another city (厦门) gives."""
     named = [place for written, place in _written_places() if written in clause_match]
-    return bool(named) and not any(_related(n, a) for n in named for a in asked)
+    return bool(named) and not any(related(n, a) for n in named for a in asked)
 
 
 def unspoken_for(asked: Sequence[str], doc_text: str, located: bool,

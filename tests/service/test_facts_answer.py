@@ -242,3 +242,27 @@ def test_an_answer_from_an_older_version_says_so() -> None:
            "date_effective": "2020-04-10", "superseded_by": "new"}
     assert status_note(old, date(2026, 12, 1)) == "注意：此为《某省示范条例》2020年4月10日的文本，该文件已有更新的版本"
     assert status_note({**old, "superseded_by": None}, date(2026, 12, 1)) is None
+
+
+def test_a_line_per_place_answers_with_the_asked_place_s_line() -> None:
+    table = ("各县受理窗口：海城市就业服务中心，联系电话:3308602，地址:海城市站前街2号。"
+             "台安县就业服务中心，联系电话:4850008，地址:台安县繁荣北街86号。")
+    lines = best(table, "我在鞍山海城市，想办创业担保贷款，去哪个部门？电话多少？", limit=4)
+    assert lines and all("台安" not in line for line in lines)
+    assert any("3308602" in line for line in lines)
+
+
+def test_an_address_asked_comes_first() -> None:
+    contacts = "联系人:王明。联系电话:4609232。邮箱:abc@163.com。邮寄地址:某市新城区某路8号投资规划科。"
+    lines = best(contacts, "书面意见要寄的话寄到哪？哪个科室收？", limit=4)
+    assert lines[0].startswith("邮寄地址")
+
+
+def test_a_table_of_each_place_s_office_keeps_the_asked_place_s() -> None:
+    from service.answer import _asked_place_own
+
+    table = ["海城市劳动就业服务中心", "台安县劳动和社会保障事务服务中心"]
+    assert _asked_place_own(table, ("鞍山", "海城")) == ["海城市劳动就业服务中心"]
+    # offices that name no different places are all the answer
+    assert _asked_place_own(["市商务部门", "北京经济技术开发区管理委员会"], ("北京",)) == [
+        "市商务部门", "北京经济技术开发区管理委员会"]

@@ -107,3 +107,10 @@ def test_an_amount_asked_of_a_rate_is_the_rate() -> None:
     assert names("银行利率最高能收多少？") == ["rate"]
     assert names("贷款最高能贷多少？") == ["amount"]
     assert "rate" not in names("补助比例和封顶分别是多少？")  # a rate and a cap: not the rate alone
+
+
+def test_an_address_is_a_contact() -> None:
+    from question.intent import asked_details
+
+    assert [d.name for d in asked_details(to_match("书面意见寄到哪？"))] == ["contact"]
+    assert sentence_has_detail(to_match("邮寄地址:某市新城区某路8号"), Detail("contact", "联系方式"), "")
