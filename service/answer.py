@@ -349,7 +349,8 @@ def _record(generation: Generation, doc_id: str) -> dict[str, Any]:
 
 
 def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Generation,
-               records: dict[str, Any]) -> tuple[list[Hit], Draft | None]:
+               records: dict[str, Any], lapsed: frozenset[str] = frozenset()
+               ) -> tuple[list[Hit], Draft | None]:
     """The clauses of documents that speak for the asked places (service.near_miss), or a
     refusal when none does or the answering document never names the fee asked about; a
     refusal cites the related clause."""
@@ -367,6 +368,14 @@ def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Gene
         own_words = {"县": "区县一级", "市": "市一级"}.get(own, own)
         return scoped, Draft(f"{named}是{own_words}的规定，已收录的文件中没有找到{place}{level}级"
                              f"对此的规定。[1]", False, scoped[:1], ["asked_detail_missing"])
+    if near_miss.successor_asked(query, scoped, lapsed):
+        title = titles.get(scoped[0].clause.doc_id)
+        named = f"《{to_match(title)}》" if title else "该文件"
+        return scoped, Draft(f"{named}已不再有效，已收录的文件中没有其后的新规定。[1]", False,
+                             scoped[:1], ["asked_detail_missing"])
+    if facts_answer.asks_amount(query) and near_miss.deferred_sum(query, scoped):
+        return scoped, Draft(f"文件提到{_topic(query.match, scoped[0])}，但具体标准另行制定，未规定具体金额。[1]",
+                             False, scoped[:1], ["asked_detail_missing"])
     if fee := near_miss.unnamed_fee(query, scoped, generation):
         return scoped, Draft(f"文件提到{_topic(query.match, scoped[0])}，但未规定{fee}。[1]", False,
                              scoped[:1], ["asked_detail_missing"])
@@ -484,7 +493,7 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
                        if status_now(record, today) in ("expired", "repealed", "draft"))
     # an eligibility verdict reads every strong clause; facts_answer.decide keeps those it cites
     cited = citations.choose(query, hits, index, lapsed, gate=not query.asks_eligibility)
-    cited, refused = _near_miss(query, cited, hits, generation, records)
+    cited, refused = _near_miss(query, cited, hits, generation, records, lapsed)
     if refused is not None:
         return refused
     events = statute_dates.asked_events(query.own_match)

@@ -199,6 +199,41 @@ def unindexed_titles(query: Query, generation: Generation) -> list[str]:
     return [named for place, named in query.place_titles if not has_documents_of(place, generation)]
 
 
+# 具体标准另行制定: the text leaves the figure to a later one.
+_DEFERRED = re.compile(r"另行(?:制定|规定|发文|明确|公布|确定|研究)|另文(?:规定|明确)")
+_SUM = re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿)?元|[一二三四五六七八九十百千]+(?:万|亿)?元")
+
+
+def deferred_sum(query: Query, cited: Sequence[Hit]) -> bool:
+    """Whether the answering clause's sentence about the asked subject leaves its sum to a later
+    text (市级试点…根据相关标准给予一定的资金扶持(具体标准另行制定)), while the sums it does
+    state are said of others (国家级、省级试点再给予50万元): the sentence that shares most of the
+    question's words decides, and a tie with a sentence that states a sum does not."""
+    if not cited:
+        return False
+    from service.amounts import word_pairs  # the same word pairs the asker's sums are matched by
+
+    asked = word_pairs(query.own_match)
+    sentences = [s for s in re.split(r"[。;；]", cited[0].clause.text_match) if s.strip()]
+    if not sentences:
+        return False
+    shared = [(len(word_pairs(s) & asked), s) for s in sentences]
+    best = max(n for n, _ in shared)
+    top = [s for n, s in shared if n == best]
+    return best > 0 and all(_DEFERRED.search(s) and not _SUM.search(s) for s in top)
+
+
+# Asked for what replaced a text (新办法, 到期以后): a lapsed text does not say.
+_SUCCESSOR = re.compile(r"新(?:办法|政策|规定|文件|版本?|条例|细则|标准)|(?:到期|失效|废止|过期)(?:以?后|之后)")
+
+
+def successor_asked(query: Query, cited: Sequence[Hit], lapsed: frozenset[str]) -> bool:
+    """Whether the question asks about the text that replaced a lapsed one (办法2025年7月到期以后，
+    新办法…) and every answering text is the lapsed one itself: what replaced it is not indexed."""
+    return bool(cited) and bool(_SUCCESSOR.search(query.own_match)) \
+        and all(h.clause.doc_id in lapsed for h in cited)
+
+
 # The tier of government a question asks about, said with the place: 大连市级对企业…, 山东省级
 # 层面…: what the city itself gives, not what one of its districts does. A title held at a level
 # (大连市级专精特新) is not asked this way: the words after 级 must ask of the government.

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from corpus.clean import to_match
+from corpus.models import Clause
+from index.search import Hit
 from question.query import parse, titles_by_place
 from service.near_miss import (
     asked_fees,
@@ -137,8 +139,6 @@ def test_a_text_named_by_a_place_no_document_is_of_is_not_indexed(tier_generatio
 
 
 def test_a_city_s_tier_is_not_answered_by_a_county_s_award(tier_generation) -> None:  # type: ignore[no-untyped-def]
-    from index.search import Hit
-
     county = next(c for c in tier_generation.index.clauses if "200万元" in c.text)
     cited = [Hit(county, 1.0, 1.0, 1.0, 0)]
     titles = {d["doc_id"]: d.get("title") or "" for d in tier_generation.index.manifest["documents"]}
@@ -153,3 +153,29 @@ def test_a_city_s_tier_is_not_answered_by_a_county_s_award(tier_generation) -> N
     assert document_tier("", (), to_match("对我区企业给予奖励。本区企业…")) == "县"  # how it speaks of itself
     assert document_tier("关于促进企业上市的奖励办法", ()) is None
     assert document_tier("新乡高新区关于推进企业上市的奖励办法", ("新乡",)) == "县"
+
+
+def _hit(text: str, doc: str = "doc") -> Hit:
+    clause = Clause(clause_id=f"{doc}:1", doc_id=doc, source_file=f"{doc}.txt", title=None,
+                    doc_number=None, date=None, kind="policy", heading_path=(), number_path="1",
+                    text=text, text_match=to_match(text))
+    return Hit(clause, 1.0, 1.0, 1.0, 0)
+
+
+def test_a_sum_the_text_leaves_to_a_later_one_is_not_another_s() -> None:
+    from service.near_miss import deferred_sum
+
+    clause = _hit("对列入国家级和省级公共海外仓试点的企业，再给予50万元的扶持资金；"
+                  "被认定为市级公共海外仓试点的企业，根据相关标准给予一定的资金扶持（具体标准另行制定）。")
+    assert deferred_sum(parse("被认定为市级公共海外仓试点，能拿多少扶持资金？"), [clause])
+    assert not deferred_sum(parse("列入国家级公共海外仓试点的企业，能拿多少扶持资金？"), [clause])
+
+
+def test_what_replaced_a_lapsed_text_is_not_in_it() -> None:
+    from service.near_miss import successor_asked
+
+    old = _hit("本科学历人员年龄需在40周岁以下。", doc="old")
+    asked = parse("入户管理办法2025年7月到期以后，新办法对本科学历的年龄要求是多少？")
+    assert successor_asked(asked, [old], frozenset({"old"}))
+    assert not successor_asked(asked, [old], frozenset())  # in force: it is the text asked about
+    assert not successor_asked(parse("本科学历入户的年龄要求是多少？"), [old], frozenset({"old"}))
