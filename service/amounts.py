@@ -60,6 +60,8 @@ def _ratio(value: float) -> str:
 def _tier_words(t: Tier) -> str:
     given = format_money(t.amount) if t.amount is not None else _ratio(t.ratio) if t.ratio is not None \
         else ""
+    if t.when and re.search(r"\d", t.when) and (t.amount is not None or t.ratio is not None):
+        given = ""  # the tier's words already state it (博士每人10000元)
     cap = f"(最高{format_money(t.cap)})" if t.cap is not None else ""
     return f"{t.when}{given}{cap}"
 
@@ -163,6 +165,10 @@ def matching_tier(support: Support, circumstances: Circumstances, asker: str = "
     tiers = support.tiers
     if not tiers:
         return None
+    if circumstances.education:  # 博士每人10000元、硕士每人7000元: by the degree stated
+        fit = [t for t in tiers if circumstances.education in t.when]
+        if len(fit) == 1:
+            return fit[0]
     held = " ".join(circumstances.titles)
     for level in _LEVELS:
         if level in held:

@@ -30,6 +30,8 @@ _GIVEN_AFTER = re.compile(r"^(?:的)?(?:比例)?(?:给予|予以|奖励|补贴|�
 # 30人(含)以下的参保企业: a bound that says which enterprises the rest of the sentence is for.
 _GUARD = re.compile(r"^(?:\((?:含|不含)\))?(?:及)?(?:以上|以下)?(?:\((?:含|不含)\))?的[\u4e00-\u9fff]{0,4}"
                     r"(?:企业|单位|公司|个人|人员|项目)")
+# 自…之日起, 从…起: a period counted from an event.
+_FROM_EVENT = re.compile(r"(?:之日|当日|次日|之月|当月|次月)?起(?:的)?$")
 # 最近3年内没有…, 近两年未发生…: the years a record of absence covers.
 _LOOK_BACK = re.compile(r"^(?:内|以内|之内)[,，]?(?:[\u4e00-\u9fff]{0,4}?)(?:没有|无|未|不得有|不存在)")
 _RANGE = re.compile(r"(?:\(含\))?(?:至|到|-|—|–|~|～)(?:不超过|不足|低于)?")
@@ -91,6 +93,8 @@ def bounds(sentence: str) -> list[Bound]:
             continue
         if q.unit == "年" and _LOOK_BACK.match(after):
             continue  # 最近3年内没有重大违法: a window looked back over, not a bound on a figure
+        if _FROM_EVENT.search(before) and re.match(r"(?:内|以内|之内)", after):
+            continue  # 自签订劳动合同之日起2年内: when to apply, not a length the asker states
         comparator = ranged.get(q.start, "")
         if comparator:
             pass
@@ -124,10 +128,15 @@ def holds(value: float, comparator: str, bound: float) -> bool:
             "<": value < bound - 1e-9}[comparator]
 
 
+# A relative's age (老婆和10岁的儿子) is not the asker's.
+_KIN = re.compile(r"儿子|女儿|孩子|小孩|子女|老婆|妻子|丈夫|老公|爱人|配偶|父亲|母亲|爸|妈|父母|老人")
+
+
 def _stated(question: str) -> list[tuple[Quantity, frozenset[str]]]:
-    # not a time ahead (三年后想迁走) or a part asked about (每人补多少)
+    # not a time ahead (三年后想迁走) or a part asked about (每人补多少), nor a relative's age
     return [(q, _context(question, q, asker=True)) for q in quantities(question)
-            if not re.match(r"(?:以后|之后|后|内)", question[q.end:q.end + 2])]
+            if not re.match(r"(?:以后|之后|后|内)", question[q.end:q.end + 2])
+            and not (q.unit == "岁" and _KIN.search(question[max(0, q.start - 6):q.end + 4]))]
 
 
 def _pick(bound: Bound, stated: list[tuple[Quantity, frozenset[str]]], topical: bool) -> list[Quantity]:

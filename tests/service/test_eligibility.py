@@ -167,6 +167,9 @@ def test_first_sentence_of_a_clause_sentence_that_rules_the_asker_out() -> None:
     ("申报单位守法经营，最近3年内没有重大违法、违规行为", "我们一直守法经营，没有重大违法，能报吗？", "met", "requirement"),
     # a text others follow (参照本办法执行): the asker is among those it names
     ("在天河区创新创业的台湾青年参照本办法执行", "我是台湾青年，在天河开了家公司，能参照享受吗？", "met", "category"),
+    # a relative's age is not the asker's; a period counted from an event bounds when to apply
+    ("具有博士学位的人员，年龄需在50周岁以下", "我是博士，老婆和10岁的儿子能一起迁户口吗？", "unknown", ""),
+    ("补贴对象应于首次签订劳动合同之日起2年内提出申请", "我签了3年合同，社保交了7个月，能领补贴吗？", "unknown", ""),
     # what a sentence rules out
     ("被列入严重违法失信名单的企业，不予支持", "我们公司去年被列入严重违法失信名单了，能申请吗？", "not_met", "exclusion"),
     ("被列入严重违法失信名单的企业，不予支持", "我们公司从没被列入失信名单，能申请吗？", "met", "exclusion"),

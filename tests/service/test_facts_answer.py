@@ -266,3 +266,12 @@ def test_a_table_of_each_place_s_office_keeps_the_asked_place_s() -> None:
     # offices that name no different places are all the answer
     assert _asked_place_own(["市商务部门", "北京经济技术开发区管理委员会"], ("北京",)) == [
         "市商务部门", "北京经济技术开发区管理委员会"]
+
+
+def test_the_tier_of_the_degree_the_asker_states() -> None:
+    by_degree = Support("补贴", tiers=(Tier("博士每人10000元", amount=10000), Tier("硕士每人7000元", amount=7000),
+                                     Tier("其他每人5000元", amount=5000)))
+    asker = to_match("我硕士毕业一年，去湛江上班，能领多少？")
+    line = support_sentence(by_degree, parse(asker).circumstances, asker=asker)
+    assert "您适用「硕士每人7000元」档" in line
+    assert "10000元1万元" not in line  # a tier that states its sum is not followed by it again
