@@ -362,9 +362,9 @@ def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Gene
                             False, cited[:1], ["unknown_place"])
     titles = {doc: record.get("title") or "" for doc, record in records.items()}
     if tier := near_miss.below_asked_tier(query, scoped, generation, titles):
-        place, level, own = tier
+        place, level, own, whole = tier
         title = titles.get(scoped[0].clause.doc_id)
-        named = f"《{to_match(title)}》" if title else "该文件"
+        named = "所引条文" if not whole else f"《{to_match(title)}》" if title else "该文件"
         own_words = {"县": "区县一级", "市": "市一级"}.get(own, own)
         return scoped, Draft(f"{named}是{own_words}的规定，已收录的文件中没有找到{place}{level}级"
                              f"对此的规定。[1]", False, scoped[:1], ["asked_detail_missing"])
@@ -373,9 +373,10 @@ def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Gene
         named = f"《{to_match(title)}》" if title else "该文件"
         return scoped, Draft(f"{named}已不再有效，已收录的文件中没有其后的新规定。[1]", False,
                              scoped[:1], ["asked_detail_missing"])
-    if facts_answer.asks_amount(query) and near_miss.deferred_sum(query, scoped):
-        return scoped, Draft(f"文件提到{_topic(query.match, scoped[0])}，但具体标准另行制定，未规定具体金额。[1]",
-                             False, scoped[:1], ["asked_detail_missing"])
+    if facts_answer.asks_amount(query) and (why := near_miss.unstated_sum(query, scoped)):
+        said = f"文件{why}，未规定{'、'.join(query.places)}的具体金额" if why.startswith("只举了") \
+            else f"文件提到{_topic(query.match, scoped[0])}，但{why}，未规定具体金额"
+        return scoped, Draft(f"{said}。[1]", False, scoped[:1], ["asked_detail_missing"])
     if fee := near_miss.unnamed_fee(query, scoped, generation):
         return scoped, Draft(f"文件提到{_topic(query.match, scoped[0])}，但未规定{fee}。[1]", False,
                              scoped[:1], ["asked_detail_missing"])

@@ -20,6 +20,7 @@ from index.search import Hit
 from question.intent import ASKING_WORDS, PHRASE, Detail
 from question.places import MUNICIPALITIES, gazetteer, suffixed_counties
 from question.query import Query
+from service.amounts import word_pairs
 
 if TYPE_CHECKING:
     from service.engine import Generation
@@ -204,23 +205,36 @@ _DEFERRED = re.compile(r"另行(?:制定|规定|发文|明确|公布|确定|研�
 _SUM = re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿)?元|[一二三四五六七八九十百千]+(?:万|亿)?元")
 
 
-def deferred_sum(query: Query, cited: Sequence[Hit]) -> bool:
-    """Whether the answering clause's sentence about the asked subject leaves its sum to a later
-    text (市级试点…根据相关标准给予一定的资金扶持(具体标准另行制定)), while the sums it does
-    state are said of others (国家级、省级试点再给予50万元): the sentence that shares most of the
-    question's words decides, and a tie with a sentence that states a sum does not."""
-    if not cited:
-        return False
-    from service.amounts import word_pairs  # the same word pairs the asker's sums are matched by
+# 如福州市对…给予25万元: one place's figure given as an example.
+_EXAMPLE = re.compile(r"(?:例如|比如|譬如|如)(?=[\u4e00-\u9fff]{2,8}(?:省|市|区|县))")
 
-    asked = word_pairs(query.own_match)
+
+def unstated_sum(query: Query, cited: Sequence[Hit]) -> str | None:
+    """Why the answering clause states no sum for what is asked, when its sentence about the
+    asked subject (the one sharing most of the question's words; a tie with a sentence that
+    states a sum for it decides nothing) leaves the sum to a later text (市级试点…给予一定的资金
+    扶持(具体标准另行制定)) or states it only as another place's example (各地可给予配套，如福州市
+    对…给予25万元, asked about 厦门). The sums the clause does state are others' (国家级、省级
+    试点再给予50万元; the province's own 50万元)."""
+    if not cited:
+        return None
+    asked = word_pairs(query.own_match)  # the word pairs the asker's sums are matched by
     sentences = [s for s in re.split(r"[。;；]", cited[0].clause.text_match) if s.strip()]
     if not sentences:
-        return False
+        return None
     shared = [(len(word_pairs(s) & asked), s) for s in sentences]
     best = max(n for n, _ in shared)
     top = [s for n, s in shared if n == best]
-    return best > 0 and all(_DEFERRED.search(s) and not _SUM.search(s) for s in top)
+    if best == 0:
+        return None
+    if all(_DEFERRED.search(s) and not _SUM.search(s) for s in top):
+        return "具体标准另行制定"
+    examples = [(s, m) for s in top if (m := _EXAMPLE.search(s))]
+    if query.places and len(examples) == len(top) and all(
+            not _SUM.search(s[:m.start()]) and elsewhere(s[m.start():], query.places) for s, m in examples):
+        named = [written for written, _ in _written_places() if written in examples[0][0][examples[0][1].start():]]
+        return f"只举了{'、'.join(named[:2]) or '其他地方'}的例子"
+    return None
 
 
 # Asked for what replaced a text (新办法, 到期以后): a lapsed text does not say.
@@ -235,9 +249,9 @@ def successor_asked(query: Query, cited: Sequence[Hit], lapsed: frozenset[str]) 
 
 
 # The tier of government a question asks about, said with the place: 大连市级对企业…, 山东省级
-# 层面…: what the city itself gives, not what one of its districts does. A title held at a level
+# 层面…, 山西省里对…: what the city itself gives, not what one of its districts does. A title held at a level
 # (大连市级专精特新) is not asked this way: the words after 级 must ask of the government.
-_TIER_ASKED = r"(?P<level>省|市)级(?=对|给|的(?:补贴|奖励|政策|标准|规定|扶持|支持|资金)|层面|财政|政府|部门|有没有|有|能|会|奖|补|出台|政策)"
+_TIER_ASKED = r"(?P<level>省|市)(?:级|里)(?=对|给|的(?:补贴|奖励|政策|标准|规定|扶持|支持|资金)|层面|财政|政府|部门|有没有|有|能|会|奖|补|出台|政策)"
 # A development zone sits below its city (新乡高新区, 大连经开区).
 _ZONE = re.compile(r"高新区|开发区|经开区|新区|园区|自贸片区|综改区|综合改革示范区")
 _RANK = {"县": 0, "市": 1, "省": 2}
@@ -276,17 +290,21 @@ def document_tier(title: str, doc_places: Sequence[str], text: str = "") -> str 
 
 
 def below_asked_tier(query: Query, cited: Sequence[Hit], generation: Generation,
-                     titles: Mapping[str, str]) -> tuple[str, str, str] | None:
-    """(place, asked tier, the answering document's tier) when the question asks what a tier
-    of government gives (大连市级) and every answering document speaks for a lower tier
-    (甘井子区, 新乡高新区): a district's award is not the city's."""
+                     titles: Mapping[str, str]) -> tuple[str, str, str, bool] | None:
+    """(place, asked tier, the answering text's tier, whether the whole document speaks at that
+    tier rather than a section of it) when the question asks what a tier of government gives
+    (大连市级) and every answering text speaks for a lower tier (甘井子区, 新乡高新区, a roundup's
+    二、山西综改区): a district's award is not the city's."""
     if not cited or (asked := asked_tier(query)) is None:
         return None
     texts, places = _doc_texts(generation), generation.index.catalogue.doc_places
-    tiers = [document_tier(to_match(titles.get(doc, "")), places.get(doc, ()), texts.get(doc, ""))
-             for doc in dict.fromkeys(h.clause.doc_id for h in cited)]
+    # a section of a roundup headed by a zone (二、山西综改区) speaks as that zone
+    sections = [bool(_ZONE.search(to_match("".join(h.clause.heading_path)))) for h in cited]
+    tiers = ["县" if section else
+             document_tier(to_match(titles.get(h.clause.doc_id, "")), places.get(h.clause.doc_id, ()),
+                           texts.get(h.clause.doc_id, "")) for h, section in zip(cited, sections, strict=True)]
     if all(t is not None and _RANK[t] < _RANK[asked[1]] for t in tiers):
-        return asked[0], asked[1], str(tiers[0])
+        return asked[0], asked[1], str(tiers[0]), not sections[0]
     return None
 
 

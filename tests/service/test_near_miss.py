@@ -163,12 +163,21 @@ def _hit(text: str, doc: str = "doc") -> Hit:
 
 
 def test_a_sum_the_text_leaves_to_a_later_one_is_not_another_s() -> None:
-    from service.near_miss import deferred_sum
+    from service.near_miss import unstated_sum
 
     clause = _hit("对列入国家级和省级公共海外仓试点的企业，再给予50万元的扶持资金；"
                   "被认定为市级公共海外仓试点的企业，根据相关标准给予一定的资金扶持（具体标准另行制定）。")
-    assert deferred_sum(parse("被认定为市级公共海外仓试点，能拿多少扶持资金？"), [clause])
-    assert not deferred_sum(parse("列入国家级公共海外仓试点的企业，能拿多少扶持资金？"), [clause])
+    assert unstated_sum(parse("被认定为市级公共海外仓试点，能拿多少扶持资金？"), [clause]) == "具体标准另行制定"
+    assert unstated_sum(parse("列入国家级公共海外仓试点的企业，能拿多少扶持资金？"), [clause]) is None
+
+
+def test_another_place_s_example_is_no_sum_for_the_asked_place() -> None:
+    from service.near_miss import unstated_sum
+
+    clause = _hit("新认定的国家级小巨人企业，由省级财政给予一次性50万元奖励。各地可根据实际情况给予配套资金支持，"
+                  "如福州市对新认定的国家级小巨人企业给予1:0.5的配套资金，即25万元。")
+    assert unstated_sum(parse("厦门对新认定的国家级小巨人配套奖励多少？"), [clause]) == "只举了福州市的例子"
+    assert unstated_sum(parse("福州对新认定的国家级小巨人配套奖励多少？"), [clause]) is None
 
 
 def test_what_replaced_a_lapsed_text_is_not_in_it() -> None:
@@ -179,3 +188,14 @@ def test_what_replaced_a_lapsed_text_is_not_in_it() -> None:
     assert successor_asked(asked, [old], frozenset({"old"}))
     assert not successor_asked(asked, [old], frozenset())  # in force: it is the text asked about
     assert not successor_asked(parse("本科学历入户的年龄要求是多少？"), [old], frozenset({"old"}))
+
+
+def test_a_roundup_s_zone_section_is_no_province_s_award(tier_generation) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    section = _hit("对首次认定的国家级专精特新小巨人企业，一次性奖励50万元。", doc="roundup")
+    section = Hit(replace(section.clause, heading_path=("二、山西综改区",)), 1.0, 1.0, 1.0, 0)
+    asked = parse("山西省里对新认定的国家级小巨人具体奖多少钱？")
+    assert asked_tier(asked) == ("山西", "省")
+    assert below_asked_tier(asked, [section], tier_generation, {"roundup": "山西专精特新奖励政策汇总"}) == (
+        "山西", "省", "县", False)
