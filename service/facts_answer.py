@@ -30,6 +30,10 @@ from service.eligibility import Eligibility, verdict
 # (申报条件 is often a clause of its own, next to the support it governs).
 CONDITION_REACH = 5
 CONDITION_SCORE_RATIO = 0.5
+# A verdict read from shared words alone (service.situations' category and condition rules)
+# stands only when its clause is not far weaker than the best match.
+_WORD_RULES = frozenset({"category", "condition"})
+TOP_MARGIN = 1.5
 _CONDITIONS_HEADING = re.compile(r"条件|资格|要求|对象|范围")
 _DATES = ("施行", "有效期", "失效")
 # Words of a clause that states a document's validity (自…起施行, 有效期, 执行至, 政策期限为…).
@@ -84,6 +88,12 @@ def decide(query: Query, cited: list[Hit], hits: Sequence[Hit]) -> tuple[Eligibi
                      question=query.own_match)
     deciding = {r.clause_id for r in result.deciding()}
     first = [h for h in pool if h.clause.clause_id in deciding]
+    if first and cited[0] not in first and all(r.rule in _WORD_RULES for r in result.deciding()) \
+            and cited[0].score >= TOP_MARGIN * max(h.score for h in first):
+        # decided only by shared words, in clauses far weaker than the best match: the asker's
+        # situation is named there (新型研发机构), what they ask is granted elsewhere
+        result = Eligibility("unknown", tuple(r for r in result.conditions if r.status == "unknown"))
+        first = []
     # the deciding clauses answer whether; a read clause is cited only for another asked part
     rest = [h for h in cited if h not in first]
     if not first:

@@ -270,16 +270,24 @@ def _polarity(text: str, words: set[str]) -> list[bool]:
     return out
 
 
-def _granted(sentence: str, told: str, listed: bool = False) -> TextCheck | None:
+_PERMITS = re.compile(r"可以|准予|允许|有权")
+
+
+def _granted(sentence: str, told: str, listed: bool = False, asked: str = "") -> TextCheck | None:
     """The asker is who (or in the situation that) a sentence grants something to: 凡…退役军人…,
     对设立后未开展经营活动或者无债权债务的市场主体,可以按照简易程序办理注销 (with the same
     polarity: 没开展业务, 没有债权债务)."""
     if not listed and not _GRANTS.search(sentence):
         return None
     said = official(told)
+    # what the asker asks to do (能担任…主持人吗), the question without their situation
+    wanted = weight(shared(sentence, asked.replace(told, ""))) if asked else 0.0
     for m in _IDENTITY.finditer(said):
         who = m.group("id") or m.group("as")
-        if weight(shared(sentence, who)) >= 2:
+        named = weight(shared(sentence, who))
+        # who they are, or part of it with the very thing they ask (外籍研究员 asking to 担任重大
+        # 科研项目主持人, against 外籍创新人才可以…担任…重大科研项目主持人)
+        if named >= 2 or (named >= 1 and wanted >= 3 and _PERMITS.search(sentence)):
             return TextCheck("met", "category", sentence, m.group(0))
     common = shared(sentence, told)
     if weight(common) < 2.5:
@@ -321,7 +329,7 @@ def check_text(sentence: str, question: str, *, listed: bool = False,
             found.append(TextCheck(result[0], rule, result[1], result[2]))  # type: ignore[arg-type]
     decided = [f for f in found if f is not None and f.status != "unknown"]
     if not decided and rest.strip("，"):
-        granted = _granted(rest, told, included)
+        granted = _granted(rest, told, included, question)
         decided = [granted] if granted else []
     failing = [f for f in decided if f.status == "not_met"]
     return failing[0] if failing else decided[0] if decided else UNKNOWN

@@ -170,6 +170,8 @@ def test_first_sentence_of_a_clause_sentence_that_rules_the_asker_out() -> None:
     # a relative's age is not the asker's; a period counted from an event bounds when to apply
     ("具有博士学位的人员，年龄需在50周岁以下", "我是博士，老婆和10岁的儿子能一起迁户口吗？", "unknown", ""),
     ("补贴对象应于首次签订劳动合同之日起2年内提出申请", "我签了3年合同，社保交了7个月，能领补贴吗？", "unknown", ""),
+    # part of who they are, with the very thing they ask to do granted
+    ("外籍创新人才可以按照规定担任本市重大科研项目主持人", "我是外籍研究员，在研发机构工作，能担任重大科研项目的主持人吗？", "met", "category"),
     # what a sentence rules out
     ("被列入严重违法失信名单的企业，不予支持", "我们公司去年被列入严重违法失信名单了，能申请吗？", "not_met", "exclusion"),
     ("被列入严重违法失信名单的企业，不予支持", "我们公司从没被列入失信名单，能申请吗？", "met", "exclusion"),

@@ -275,3 +275,17 @@ def test_the_tier_of_the_degree_the_asker_states() -> None:
     line = support_sentence(by_degree, parse(asker).circumstances, asker=asker)
     assert "您适用「硕士每人7000元」档" in line
     assert "10000元1万元" not in line  # a tier that states its sum is not followed by it again
+
+
+def test_a_verdict_from_shared_words_in_a_far_weaker_clause_is_not_trusted() -> None:
+    best_match = hit("本市完善海外科技人才服务政策，提供签证、工作许可等便利。")
+    situation_only = Hit(replace(hit("新型研发机构可以采取灵活有效的体制机制，自主决定人员聘用。").clause,
+                                 clause_id="doc:2"), 0.5, 0.5, 0.5, 2)
+    query = parse("我在一家新型研发机构工作，能担任重大科研项目的主持人吗？")
+    top = Hit(best_match.clause, 0.95, 0.95, 0.95, 1)
+    result, cited = decide(query, [top, situation_only], [top, situation_only])
+    assert result.verdict == "unknown" and cited[0].clause.clause_id == "doc:1"
+    # as strong as the best match, the same words decide
+    close = Hit(situation_only.clause, 0.9, 0.9, 0.9, 2)
+    result, cited = decide(query, [top, close], [top, close])
+    assert result.verdict == "meets_stated" and cited[0].clause.clause_id == "doc:2"
