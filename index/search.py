@@ -213,6 +213,22 @@ def _as_it_stands(fused: dict[int, float], current_of: Mapping[int, int],
     return fused
 
 
+def defines(clause_match: str, term: str) -> bool:
+    """Whether a clause (matching form) states what ``term`` means: 量产是指…, 本办法所称
+    就业见习人员…, 所指…, 数创企业(即…)."""
+    t = re.escape(to_match(term))
+    return re.search(rf"{t}[,，]?(?:是指|系指|指的是|即|指)|所(?:称|指)的?{t}|{t}[(（](?:以下简称|即)",
+                     clause_match) is not None
+
+
+def defining_first(ranked: list[int], clauses: Sequence[Clause], terms: Sequence[str]) -> list[int]:
+    """The ranking with the clauses that define an asked term first (in their order): a
+    question that quotes a term and asks what it means is answered by its definition, which
+    may share fewer words with it than a clause that only uses the term."""
+    first = [i for i in ranked if any(defines(clauses[i].text_match, t) for t in terms)]
+    return first + [i for i in ranked if i not in first] if first else ranked
+
+
 def distinct(ranked: list[int], clauses: Sequence[Clause], limit: int) -> list[int]:
     """The first ``limit`` of ``ranked`` without a clause whose document already has one of
     the same words ranked above it: published pages often repeat a paragraph (a page printed
@@ -330,6 +346,8 @@ class Searcher:
         # named document's clause in view.
         ranked = distinct(sorted(fused, key=lambda i: (-fused[i], i)), idx.clauses,
                           max(k * 4, 20))
+        if query.defined:
+            ranked = defining_first(ranked, idx.clauses, query.defined)
         order = diversify(ranked, fused, {i: idx.clauses[i].doc_id for i in ranked}, k,
                           COMPARE_DECAY) if query.compared else ranked[:k]
         missing = [i for i in order if i not in best]  # lexical-only candidates

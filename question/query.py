@@ -52,6 +52,7 @@ class Query:
     documents: frozenset[str] = frozenset()  # indexed documents named by 文号 or title
     unknown_numbers: tuple[str, ...] = ()  # 文号 named that no indexed document has
     place_titles: tuple[tuple[str, str], ...] = ()  # (place, text named by it): 天津市的…条例
+    defined: tuple[str, ...] = ()  # the quoted terms a definition is asked of: “量产”是怎么认定的
     named: frozenset[str] = frozenset()  # documents named by 文号, title or place
     comparison: bool = False  # asks to compare documents
     about_document: bool = False  # asks what a document is (issuer, 文号, date, title)
@@ -86,6 +87,20 @@ def is_traditional(text: str) -> bool:
     return bool(cjk) and to_simplified(cjk) != cjk
 
 
+# Asking what a term means: 是指什么, 具体指哪些人, 是什么意思, 怎么认定, 包括哪些.
+_ASKS_DEFINITION = re.compile(r"是指|指的是|指什么|指哪|什么意思|什么含义|怎么认定|如何认定|怎样认定|怎么定义|"
+                              r"如何界定|怎么界定|的定义|包括哪些|包括什么|算不算")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
+
+
+def defined_terms(q_match: str) -> tuple[str, ...]:
+    """The terms a question asks the meaning of, when it quotes them (办法里说的“就业见习人员”
+    具体是指哪些人): what a clause that defines them (…是指, 所称…) answers."""
+    if not _ASKS_DEFINITION.search(q_match):
+        return ()
+    return tuple(dict.fromkeys(t.strip() for t in _QUOTED.findall(q_match) if t.strip()))
+
+
 def titles_by_place(q_match: str, places: Iterable[str]) -> tuple[tuple[str, str], ...]:
     """The texts a question names by a place and a kind of text (天津市的促进中小企业发展条例,
     山东省人才发展促进条例): (place, the words naming it). A demonstrative (甘井子这个…办法)
@@ -117,6 +132,7 @@ def parse(text: str, catalogue: Catalogue = EMPTY, own: str | None = None,
         intent=intent, detail=next(iter(details), None), details=details, places=found_places,
         documents=refs.documents, unknown_numbers=refs.unknown_numbers,
         place_titles=titles_by_place(match, found_places),
+        defined=defined_terms(match),
         named=catalogue.named_by_place(found_places) | refs.documents,
         comparison=bool(_COMPARISON.search(match)),
         about_document=bool(_ABOUT_DOCUMENT.search(match)),

@@ -24,7 +24,7 @@ from corpus.injection import instruction_sentences, is_flagged
 from corpus.models import Clause
 from corpus.records import status_now
 from corpus.tokenize import tokenize
-from index.search import Filters, Hit
+from index.search import Filters, Hit, defines
 from question.intent import Detail, sentence_has_detail
 from question.places import asked_places, covered, gazetteer
 from question.query import Query
@@ -198,6 +198,8 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
             elif named and not any(near_miss.related(p, a) for p in named for a in specific):
                 score -= 10
                 elsewhere.add(s)
+        if query is not None and any(defines(s, t) for t in query.defined):
+            score += 15  # “量产”是怎么认定的: the sentence that says what it is
         if detail is not None and detail.name == "contact" and _ASKS_ADDRESS.search(own) \
                 and "地址" in s:
             score += 6  # 寄到哪, 地址在哪: the line that gives the address
@@ -583,14 +585,15 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
         if offices:
             marks = "".join(f"[{i + 1}]" for i, h in enumerate(cited) if office_names(h))
             lines.append(f"责任单位：{'、'.join(offices)}{marks}。")
-    if intent in ("eligibility", "process") and len(cited) > 1 and cited[0].clause.heading_path[:-1] \
+    if intent in ("eligibility", "process") and not query.defined and len(cited) > 1 \
+            and cited[0].clause.heading_path[:-1] \
             and not is_list(cited[0].clause) \
             and all(h.clause.heading_path[:-1] == cited[0].clause.heading_path[:-1]
                     for h in cited[: len(citations.siblings(index.clauses, cited[0], hits))]):
         heading = to_match(cited[0].clause.heading_path[-2])
         lines.append(f"{heading}：")
     for i, hit in enumerate(cited if roles is None else [], start=1):
-        if i == 1 and intent in ("eligibility", "process") and is_list(hit.clause):
+        if i == 1 and intent in ("eligibility", "process") and not query.defined and is_list(hit.clause):
             heading, *items = _list_lines(hit.clause)
             lines += [heading] + [f"{item.rstrip('。；;')}[{i}]。" for item in items]
             continue

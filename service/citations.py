@@ -246,7 +246,7 @@ def choose(query: Query, hits: list[Hit], index: LoadedIndex,
                       and (query.detail is None or _states(h.clause, query.detail, query.match))), None)
         if other is not None:
             cited.append(other)
-    if intent in ("eligibility", "process") and cited[0].clause.heading_path[:-1]:
+    if intent in ("eligibility", "process") and not query.defined and cited[0].clause.heading_path[:-1]:
         items = siblings(index.clauses, cited[0], hits)
         if len(items) > 1:
             cited = items + [h for h in cited[1:] if h not in items]

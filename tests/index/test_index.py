@@ -255,3 +255,23 @@ def test_embedder_is_thread_safe(engine) -> None:  # type: ignore[no-untyped-def
 def test_clause_json_round_trip(engine) -> None:  # type: ignore[no-untyped-def]
     clause = engine.generation.index.clauses[5]
     assert Clause.from_json(json.loads(json.dumps(clause.to_json()))) == clause
+
+
+def test_a_quoted_term_asked_about_is_answered_by_its_definition_first() -> None:
+    from index.search import defines, defining_first
+    from question.query import defined_terms
+
+    def clause(n: int, text: str) -> Clause:
+        return Clause(clause_id=f"d:{n}", doc_id="d", source_file="d.txt", title=None, doc_number=None,
+                      date=None, kind="clause", heading_path=(), number_path="", text=text,
+                      text_match=to_match(text))
+
+    uses = clause(0, "（二）2019年以来实现销售和量产，符合目录的装备产品。")
+    says = clause(1, "量产是指该装备产品已形成规模化生产能力。")
+    called = clause(2, "本办法所称就业见习人员，包括离校未就业高校毕业生。")
+    assert defined_terms(to_match("申报条件里的“量产”是怎么认定的？")) == ("量产",)
+    assert defined_terms(to_match("“量产”的企业能拿多少？")) == ()  # no meaning asked
+    assert defines(says.text_match, "量产") and not defines(uses.text_match, "量产")
+    assert defines(called.text_match, "就业见习人员")
+    assert defining_first([0, 1, 2], [uses, says, called], ("量产",)) == [1, 0, 2]
+    assert defining_first([0, 2], [uses, says, called], ("量产",)) == [0, 2]
