@@ -73,6 +73,8 @@ class Catalogue:
         for quoted in (to_key(t) for t in _BOOK_TITLE.findall(q_match)):
             if len(quoted) >= TITLE_MIN:
                 found |= {doc for doc, (_, title) in self.doc_keys.items() if quoted in title}
+            elif len(quoted) >= 4:  # a short title in 《》 names the text whose title it is
+                found |= {doc for doc, (_, title) in self.doc_keys.items() if quoted == title}
         return DocumentRefs(frozenset(found), tuple(unknown))
 
     def named_by_place(self, asked: Iterable[str]) -> frozenset[str]:

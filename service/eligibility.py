@@ -161,6 +161,13 @@ def _place(stated: str, values: tuple[str, ...]) -> Status:
     return "not_met" if same_level else "unknown"
 
 
+def _included(stated: str, text: str) -> bool:
+    """Whether the condition's own words take the stated place in (深圳市内(含深汕特别合作区)):
+    a place the text names as included, by its name without the level."""
+    bare = _bare(stated)
+    return len(bare) >= 2 and re.search(rf"[(（]含[^)）]*{re.escape(bare)}", text) is not None
+
+
 def _title_key(title: str) -> str:
     for level in ("国家级", "省级", "市级", "区级", "县级"):
         title = title.removeprefix(level)
@@ -213,6 +220,8 @@ def check_prepared(prepared: Prepared, circumstances: Circumstances) -> Check:
     stated = _stated(value, unit)
     if condition.comparator == "in":
         if name == "place":
+            if _included(str(value), condition.text):
+                return Check("met", required, stated)
             return Check(_place(str(value), condition.values), required, stated)
         if name == "titles":
             return Check(_titles(tuple(value), condition.values), required, stated)

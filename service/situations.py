@@ -190,6 +190,27 @@ def _absence(sentence: str, told: str) -> TextCheck | None:
     return None
 
 
+# ------------------------------------------------------------------ a place a scope takes in
+# 在深圳市内(含深汕特别合作区,下同)依法登记注册, 本市行政区域内(含临港新片区): a place the scope
+# names as included, where the sentence is about where one is registered or located.
+_INCLUDES = re.compile(r"[(（]含(?P<x>[\u4e00-\u9fff]{2,16}?)(?:[,，、)）]|下同)")
+_LOCATED_WORDS = re.compile(r"注册|登记|所在地|实施地|行政区域|辖区|市内|区内|县内|境内")
+
+
+def _included_place(sentence: str, told: str) -> TextCheck | None:
+    """注册在深汕特别合作区 against 在深圳市内(含深汕特别合作区)依法登记注册: met."""
+    if not _LOCATED_WORDS.search(sentence):
+        return None
+    for m in _INCLUDES.finditer(sentence):
+        place = m.group("x")
+        stem = re.sub(r"(?:特别合作区|合作区|新片区|片区|新区|开发区|高新区|园区|区|县|市)$", "", place)
+        if len(stem) >= 2 and stem in told:
+            scope = re.sub(r"^[(（]?[一二三四五六七八九十\d]+[)）、.]", "", sentence[:m.start()])
+            said = next((p.group(0) for p in _PHRASE.finditer(told) if stem in p.group(0)), stem)
+            return TextCheck("met", "place", f"{scope}（含{place}）", said)
+    return None
+
+
 # ------------------------------------------------------------------ which law applies
 # 台湾地区投资者在大陆投资,适用《台湾同胞投资保护法》 against 我是台湾居民…是不是适用外商投资法
 _APPLIES = re.compile(r"(?P<who>[^,;。]{2,24}?)(?:在[^,;。]{1,12})?,?(?:适用|依照|按照)《(?P<law>[^》]{2,40})》")
@@ -317,7 +338,8 @@ def check_text(sentence: str, question: str, *, listed: bool = False,
     excluded_check, excluded = _exclusion(sentence, told, question, listed)
     # the rest of the sentence, without what it rules out (its numbers are not requirements)
     rest = sentence.replace(excluded, "，") if excluded else sentence
-    found = [excluded_check, _duplicate(sentence, told), _absence(sentence, told),
+    found = [excluded_check, _included_place(sentence, told), _duplicate(sentence, told),
+             _absence(sentence, told),
              _applicable(sentence, told, question),
              _membership(rest, told),
              _requirement(rest, told)]

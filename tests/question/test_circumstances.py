@@ -172,3 +172,7 @@ def test_a_sum_in_another_currency_keeps_its_unit() -> None:
     assert [(q.value, q.unit) for q in money("融资800万美元，另有200万港币和50万")] == [
         (8_000_000, "美元"), (2_000_000, "港元"), (500_000, "元")]
     assert parse("我们去年营收3000万美元，能申请吗？").revenue is None  # the fields are in 元
+
+
+def test_asking_whether_the_law_allows_it_asks_for_a_verdict() -> None:
+    assert asks_eligibility(to_match("我们是科技创新型中小企业，北京的条例允许发特别表决权股份吗？"))

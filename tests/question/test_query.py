@@ -71,3 +71,10 @@ def test_asking_whether_two_say_the_same_or_by_how_much_one_exceeds_compares() -
     # the asker's own growth over last year compares no documents
     assert not parse("今年产值比去年多了6个亿，能拿多少奖励？").comparison
     assert not parse("租金补贴一年最多多少？").comparison
+
+
+def test_a_short_title_in_book_marks_names_the_text_of_that_title() -> None:
+    catalogue = Catalogue.of([{"doc_id": "old", "title": "个体工商户条例"},
+                              {"doc_id": "new", "title": "促进个体工商户发展条例"}])
+    assert parse("老的那部《个体工商户条例》是第几号令公布的？", catalogue).documents == frozenset({"old"})
+    assert parse("《工商户条例》还有效吗？", catalogue).documents == frozenset()  # a title's part names none

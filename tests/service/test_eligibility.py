@@ -144,6 +144,12 @@ def test_a_condition_another_rule_decided_is_not_listed_as_unchecked() -> None:
     assert "无法从您的描述核对" not in verdict_sentence(found, {"k": 1})
 
 
+def test_a_place_condition_whose_words_take_the_stated_place_in() -> None:
+    scope = Condition("注册地", "in", values=("深圳市",), text="在深圳市内(含深汕特别合作区,下同)依法登记注册")
+    assert check(scope, Circumstances(place="深汕特别合作区")).status == "met"
+    assert check(scope, Circumstances(place="汕尾市")).status != "met"
+
+
 def test_first_sentence_of_a_clause_sentence_that_rules_the_asker_out() -> None:
     clause = "对首次入库的企业给予奖励，中途退出后再次入库的不予奖励。"
     question = to_match("我们前年退出过，今年又再次入库了，还能拿吗？")
@@ -172,6 +178,10 @@ def test_first_sentence_of_a_clause_sentence_that_rules_the_asker_out() -> None:
     ("补贴对象应于首次签订劳动合同之日起2年内提出申请", "我签了3年合同，社保交了7个月，能领补贴吗？", "unknown", ""),
     # part of who they are, with the very thing they ask to do granted
     ("外籍创新人才可以按照规定担任本市重大科研项目主持人", "我是外籍研究员，在研发机构工作，能担任重大科研项目的主持人吗？", "met", "category"),
+    # a place the scope names as included
+    ("申报主体应是在深圳市内(含深汕特别合作区,下同)依法登记注册的工业企业", "我们公司注册在深汕特别合作区，算不算申报主体？", "met", "place"),
+    # the title the asker holds, asked whether the law allows it (允许…吗)
+    ("科技创新型中小企业可以设置特殊股权结构，发行具有特别表决权的股份", "我们是科技创新型中小企业，允许发特别表决权股份吗？", "met", "category"),
     # what a sentence rules out
     ("被列入严重违法失信名单的企业，不予支持", "我们公司去年被列入严重违法失信名单了，能申请吗？", "not_met", "exclusion"),
     ("被列入严重违法失信名单的企业，不予支持", "我们公司从没被列入失信名单，能申请吗？", "met", "exclusion"),
