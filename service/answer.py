@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from corpus.clean import SENTENCE, to_match
 from corpus.facts import Contact, DateFact, Material, Office, Support
 from corpus.injection import instruction_sentences, is_flagged
+from corpus.meta import DOC_NUMBER
 from corpus.models import Clause
 from corpus.records import status_now
 from corpus.tokenize import tokenize
@@ -143,6 +144,39 @@ def _asked_place_own(offices: list[str], places: Sequence[str]) -> list[str]:
     if len({p for found in named.values() for p in found}) < 2:
         return offices
     return [o for o in offices if any(a in o for a in specific)] or offices
+
+
+# Asking what a measure rests on: 依据的是哪个文件, 根据什么政策, 出自哪个文件.
+_ASKS_BASIS = re.compile(r"(?:依据|根据|出自|来自|按照)(?:的)?(?:是)?(?:哪|什么)[^，,。？?]{0,3}(?:文件|政策|规定|办法|通知|条例)")
+# 根据《…若干意见》(闽中小企业办〔2022〕1号): a text a clause names, with its 文号 when it gives one.
+_NAMED_TEXT = re.compile(rf"《(?P<t>[^》]{{4,80}})》\s*(?:[(（](?P<n>{DOC_NUMBER.pattern})[)）])?")
+
+
+def _named_texts(text: str, led: bool) -> list[str]:
+    """《X》（文号） for each text a clause names; ``led``: only those a 根据/依据 leads
+    (根据《A》(…号)和《B》(…号))."""
+    return [f"《{m.group('t')}》" + (f"（{m.group('n')}）" if m.group("n") else "")
+            for m in _NAMED_TEXT.finditer(text)
+            if not led or re.search(r"(?:根据|依据|按照|依照|据)(?:[^。;]{0,6}|[^。;]*》[^。;]{0,6})$",
+                                    text[:m.start()])]
+
+
+def _basis_line(hits: Sequence[Hit], clauses: Sequence[Clause]) -> tuple[str, list[Hit]] | None:
+    """「依据《X》（文号）[1]、《Y》（文号）[2]。」 from the best of the top hits that names the texts
+    it rests on: those a 根据/依据 leads in its sentence, or every text listed under a heading
+    that says so (二、设定依据 (一)《…》 (二)《…》), each item cited."""
+    for hit in hits[:3]:
+        under = hit.clause.heading_path[:-1]
+        if under and re.search(r"依据|根据", to_match("".join(under))):
+            items = [c for c in clauses if c.doc_id == hit.clause.doc_id and c.heading_path[:-1] == under]
+            found = [(c, named) for c in items if (named := _named_texts(c.text_match, led=False))]
+        else:
+            found = [(hit.clause, named)] if (named := _named_texts(hit.clause.text_match, led=True)) else []
+        if found:
+            said = "、".join(f"{'、'.join(named)}[{i}]" for i, (_, named) in enumerate(found, start=1))
+            return f"依据{said}。", [h if (h := next((x for x in hits if x.clause is c), None)) else
+                                     Hit(c, 0.0, 0.0, 0.0, 99) for c, _ in found]
+    return None
 
 
 _ASKS_ADDRESS = re.compile(r"地址|寄到|寄往|邮寄|在哪")
@@ -463,6 +497,9 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     if unindexed := near_miss.unindexed_titles(query, generation):
         return Draft(f"已收录的文件中没有{'、'.join(unindexed)}，无法据此回答。", False, [],
                      ["unknown_document"])
+    if _ASKS_BASIS.search(query.own_match) and (based := _basis_line(hits, generation.index.clauses)):
+        # 依据的是哪个文件、文号多少: the texts a clause says it rests on, not the clause's own
+        return Draft(based[0], True, based[1], [])
     if query.about_document and (len(query.documents) == 1 or (not query.documents and hits)):
         # the document it names, or the one the question's words find
         doc_id = next(iter(query.documents)) if query.documents else hits[0].clause.doc_id

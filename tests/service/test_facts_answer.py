@@ -289,3 +289,21 @@ def test_a_verdict_from_shared_words_in_a_far_weaker_clause_is_not_trusted() -> 
     close = Hit(situation_only.clause, 0.9, 0.9, 0.9, 2)
     result, cited = decide(query, [top, close], [top, close])
     assert result.verdict == "meets_stated" and cited[0].clause.clause_id == "doc:2"
+
+
+def test_the_texts_a_measure_rests_on_are_named_with_their_numbers() -> None:
+    from service.answer import _ASKS_BASIS, _basis_line
+
+    assert _ASKS_BASIS.search(to_match("新认定小巨人奖50万，依据的是哪个文件？文号多少？"))
+    assert _ASKS_BASIS.search(to_match("扶持计划的设定依据是哪两个文件？"))
+    said = hit("根据《某省关于加大力度助企纾困的若干意见》(某中小企业办〔2022〕1号)，新认定的小巨人企业给予50万元奖励。")
+    line, used = _basis_line([said], [said.clause])  # type: ignore[misc]
+    assert line == "依据《某省关于加大力度助企纾困的若干意见》（某中小企业办〔2022〕1号）[1]。" and used == [said]
+    # a list under 设定依据: every text it lists, each item cited
+    first = hit("(一)《某市若干措施》(某府规〔2021〕1号)", heading=("二、设定依据", "(一)"))
+    second = Hit(replace(hit("(二)《某局扶持计划操作规程》(某工信规〔2021〕2号)",
+                             heading=("二、设定依据", "(二)")).clause, clause_id="doc:2"), 0.5, 0.5, 0.5, 2)
+    line, used = _basis_line([second], [first.clause, second.clause])  # type: ignore[misc]
+    assert line == "依据《某市若干措施》（某府规〔2021〕1号）[1]、《某局扶持计划操作规程》（某工信规〔2021〕2号）[2]。"
+    assert [h.clause.clause_id for h in used] == ["doc:1", "doc:2"]
+    assert _basis_line([hit("对新认定的企业给予奖励。")], []) is None
