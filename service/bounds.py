@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from question.circumstances import situation
+from question.circumstances import parse_circumstances, situation
 from question.numbers import Quantity, areas, money, number, people, percents, periods
 from service.terms import official, shared, terms, weight
 
@@ -245,8 +245,10 @@ def _alternatives(results: list[tuple[str, Bound, Quantity]],
 
 
 # 培训人员的比例限定在企业员工总数的15%以内: a share of a whole the asker states as two counts
-_SHARE_OF = re.compile(r"比例[^,;。]{0,8}?(?P<whole>[\u4e00-\u9fff]{2,4})(?:总数|总人数|人数)的?"
-                       r"(?P<n>\d+(?:\.\d+)?)%(?P<dir>以内|之内|以下|以上)")
+_SHARE_OF = re.compile(r"(?:比例|率)(?P<cap>不高于|不超过|不得超过|低于|不低于|不少于|达到)?[^,;。]{0,8}?"
+                       r"(?P<whole>[\u4e00-\u9fff]{2,4})(?:总数|总人数|人数)的?"
+                       r"(?P<n>\d+(?:\.\d+)?)%(?P<dir>以内|之内|以下|以上)?")
+_SHARE_FLOOR = ("不低于", "不少于", "达到")
 
 
 def share_of_total(sentence: str, question: str) -> tuple[str, str, str] | None:
@@ -254,16 +256,20 @@ def share_of_total(sentence: str, question: str) -> tuple[str, str, str] | None:
     (…比例…员工总数的15%以内) and the asker states the whole (100名员工) and one other count
     (送25个人); None otherwise."""
     m = _SHARE_OF.search(sentence)
-    if not m:
+    if not m or not (m.group("cap") or m.group("dir")):
         return None
     whole_word = m.group("whole")[-2:]
     counts = people(question)
     wholes = [q for q in counts if whole_word in question[max(0, q.start - 3):q.end + 3]]
+    if not wholes:  # 18人的小企业，裁了5个人: the headcount the asker states is the whole
+        staff = parse_circumstances(question).staff
+        wholes = [q for q in counts if staff is not None and q.value == staff]
     parts = [q for q in counts if q not in wholes]
     if len(wholes) != 1 or len(parts) != 1 or not wholes[0].value:
         return None
     share = 100 * parts[0].value / wholes[0].value
-    comparator = ">=" if m.group("dir") == "以上" else "<="
+    comparator = ">=" if m.group("dir") == "以上" or m.group("cap") in _SHARE_FLOOR else "<="
     status = "met" if holds(share, comparator, float(m.group("n"))) else "not_met"
     first, last = sorted((wholes[0], parts[0]), key=lambda q: q.start)
-    return status, m.group(0), question[first.start:last.end]
+    named = re.search(r"[\u4e00-\u9fff]{0,2}$", sentence[:m.start()])  # 裁员率: the rate's own name
+    return status, (named.group(0) if named else "") + m.group(0), question[first.start:last.end]

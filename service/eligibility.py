@@ -71,9 +71,10 @@ class Eligibility:
     def unchecked(self) -> tuple[ConditionResult, ...]:
         """The conditions left unknown, less those another rule decided (a typed 年龄 condition
         the asker's 42岁 was read against by the sentence's bounds)."""
-        decided = {(c.clause_id, _plain(c.required)) for c in self.conditions if c.status != "unknown"}
-        return tuple(c for c in self.conditions
-                     if c.status == "unknown" and (c.clause_id, _plain(c.required)) not in decided)
+        decided = [(c.clause_id, _plain(c.required)) for c in self.conditions if c.status != "unknown"]
+        # the same requirement, or a part of it (参保职工总数20% of 裁员率不高于参保职工总数20%)
+        return tuple(c for c in self.conditions if c.status == "unknown" and not any(
+            clause == c.clause_id and _plain(c.required) in said for clause, said in decided))
 
 
 _ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")

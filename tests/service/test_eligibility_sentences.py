@@ -102,3 +102,12 @@ def test_bounds_for_men_and_women_judge_the_asker_by_their_own(question: str, st
 
     found, required, _ = check_bounds("个体户经营者(女性不超过55周岁、男性不超过60周岁)", question)
     assert (found, said in required) == (status, True)
+
+
+def test_a_rate_of_the_headcount_worked_out_from_the_asker_s_counts() -> None:
+    from service.bounds import share_of_total
+
+    rule = "30人(含)以下的参保企业裁员率不高于参保职工总数20%的，可以申请失业保险稳岗返还"
+    assert share_of_total(rule, "我们是一家18人的小企业，上一年度裁了5个人，还能申请吗？") == (
+        "not_met", "裁员率不高于参保职工总数20%", "18人的小企业，上一年度裁了5个人")
+    assert share_of_total(rule, "我们是一家18人的小企业，上一年度裁了2个人，还能申请吗？")[0] == "met"  # type: ignore[index]
