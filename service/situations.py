@@ -211,6 +211,35 @@ def _included_place(sentence: str, told: str) -> TextCheck | None:
     return None
 
 
+# ------------------------------------------------------------------ premises not one's own
+# 租赁非本人名下场地, 相关场地非法定代表人或经营者自有物业: a rent subsidy is for premises the
+# applicant does not own.
+_NOT_OWN = re.compile(r"非(?:本人|申请人|法定代表人|[^,;。]{0,12}?(?:经营者|负责人))?[^,;。]{0,4}?(?:名下|自有)")
+_OWNS = re.compile(r"(?:自己|本人|我|自家|自有)(?:的)?(?:名下|房子|房产|物业|厂房|铺面|门面)|"
+                   r"(?:名下|自有|自己的)(?:的)?(?:房子|房产|物业|厂房|铺面|门面|场地)|自有(?:房|物业)")
+_RENTS = re.compile(r"租(?:的|了|来|用|赁)")
+
+
+def _own_premises(sentence: str, told: str) -> TextCheck | None:
+    """铺面是我自己名下的房子 against 租赁非本人名下场地: not met; 租的铺面不是我的: met."""
+    m = _NOT_OWN.search(sentence)
+    if not m:
+        return None
+    phrase = max(sentence.rfind(c, 0, m.start()) for c in ",;:(") + 1
+    tail = re.match(r"[\u4e00-\u9fff]{0,4}", sentence[m.end():])
+    required = sentence[phrase:m.end() + (tail.end() if tail else 0)]  # 租赁非本人名下场地
+
+    def said(found: re.Match[str]) -> str:
+        return next((p.group(0) for p in _PHRASE.finditer(told) if p.start() <= found.start() < p.end()),
+                    found.group(0))
+
+    if (own := _OWNS.search(told)) and not _NEGATOR.search(told[max(0, own.start() - 4):own.start() + 2]):
+        return TextCheck("not_met", "requirement", required, said(own))
+    if rents := _RENTS.search(told):
+        return TextCheck("met", "requirement", required, said(rents))
+    return None
+
+
 # ------------------------------------------------------------------ which law applies
 # 台湾地区投资者在大陆投资,适用《台湾同胞投资保护法》 against 我是台湾居民…是不是适用外商投资法
 _APPLIES = re.compile(r"(?P<who>[^,;。]{2,24}?)(?:在[^,;。]{1,12})?,?(?:适用|依照|按照)《(?P<law>[^》]{2,40})》")
@@ -338,7 +367,8 @@ def check_text(sentence: str, question: str, *, listed: bool = False,
     excluded_check, excluded = _exclusion(sentence, told, question, listed)
     # the rest of the sentence, without what it rules out (its numbers are not requirements)
     rest = sentence.replace(excluded, "，") if excluded else sentence
-    found = [excluded_check, _included_place(sentence, told), _duplicate(sentence, told),
+    found = [excluded_check, _included_place(sentence, told), _own_premises(sentence, told),
+             _duplicate(sentence, told),
              _absence(sentence, told),
              _applicable(sentence, told, question),
              _membership(rest, told),

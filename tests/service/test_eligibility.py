@@ -182,6 +182,9 @@ def test_first_sentence_of_a_clause_sentence_that_rules_the_asker_out() -> None:
     ("申报主体应是在深圳市内(含深汕特别合作区,下同)依法登记注册的工业企业", "我们公司注册在深汕特别合作区，算不算申报主体？", "met", "place"),
     # the title the asker holds, asked whether the law allows it (允许…吗)
     ("科技创新型中小企业可以设置特殊股权结构，发行具有特别表决权的股份", "我们是科技创新型中小企业，允许发特别表决权股份吗？", "met", "category"),
+    # premises the applicant must not own
+    ("租赁非本人名下场地用于创业主体经营", "我开了个小餐馆，铺面是我自己名下的房子，能申请租金补贴吗？", "not_met", "requirement"),
+    ("租赁非本人名下场地用于创业主体经营", "我毕业两年，租的铺面不是我自己的，能申请租金补贴吗？", "met", "requirement"),
     # what a sentence rules out
     ("被列入严重违法失信名单的企业，不予支持", "我们公司去年被列入严重违法失信名单了，能申请吗？", "not_met", "exclusion"),
     ("被列入严重违法失信名单的企业，不予支持", "我们公司从没被列入失信名单，能申请吗？", "met", "exclusion"),
