@@ -53,6 +53,7 @@ class Query:
     unknown_numbers: tuple[str, ...] = ()  # 文号 named that no indexed document has
     place_titles: tuple[tuple[str, str], ...] = ()  # (place, text named by it): 天津市的…条例
     defined: tuple[str, ...] = ()  # the quoted terms a definition is asked of: “量产”是怎么认定的
+    quoted: tuple[str, ...] = ()  # short terms the asker quotes (省级“单项冠军”): what they ask about
     named: frozenset[str] = frozenset()  # documents named by 文号, title or place
     comparison: bool = False  # asks to compare documents
     about_document: bool = False  # asks what a document is (issuer, 文号, date, title)
@@ -133,6 +134,7 @@ def parse(text: str, catalogue: Catalogue = EMPTY, own: str | None = None,
         documents=refs.documents, unknown_numbers=refs.unknown_numbers,
         place_titles=titles_by_place(match, found_places),
         defined=defined_terms(match),
+        quoted=tuple(dict.fromkeys(t.strip() for t in _QUOTED.findall(match) if 2 <= len(t.strip()) <= 8)),
         named=catalogue.named_by_place(found_places) | refs.documents,
         comparison=bool(_COMPARISON.search(match)),
         about_document=bool(_ABOUT_DOCUMENT.search(match)),

@@ -384,6 +384,17 @@ def _record(generation: Generation, doc_id: str) -> dict[str, Any]:
                  if d["doc_id"] == doc_id), {})
 
 
+def _naming_quoted(query: Query, cited: list[Hit], hits: list[Hit], corpus_text: str) -> list[Hit]:
+    """The cited clauses, or, when the asker quotes a term (省级“单项冠军”) that the corpus uses
+    and none of them names, the best retrieved clause that does: the quoted term is what is
+    asked about, and a clause about another title (小巨人) does not answer it."""
+    terms = [t for t in query.quoted if to_match(t) in corpus_text]
+    if not terms or any(to_match(t) in h.clause.text_match for h in cited for t in terms):
+        return cited
+    naming = next((h for h in hits[:DETAIL_REACH] if any(to_match(t) in h.clause.text_match for t in terms)), None)
+    return [naming] if naming is not None else cited
+
+
 def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Generation,
                records: dict[str, Any], lapsed: frozenset[str] = frozenset()
                ) -> tuple[list[Hit], Draft | None]:
@@ -533,6 +544,7 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
                        if status_now(record, today) in ("expired", "repealed", "draft"))
     # an eligibility verdict reads every strong clause; facts_answer.decide keeps those it cites
     cited = citations.choose(query, hits, index, lapsed, gate=not query.asks_eligibility)
+    cited = _naming_quoted(query, cited, hits, generation.corpus_text)
     cited, refused = _near_miss(query, cited, hits, generation, records, lapsed)
     if refused is not None:
         return refused
@@ -579,8 +591,12 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
             # when it matches nearly as well, the ranker (which weighs the asked fact) rates it
             # close, or one of its sentences says the asked thing with its figure; another
             # document's would answer a question about a different policy
+            # …and names what the asker quotes, as the cited one does (省级“单项冠军”: not the
+            # 小巨人 clause that states a sum)
+            quoted = [t for t in map(to_match, query.quoted) if t in cited[0].clause.text_match]
             extra = [h for h in hits[:DETAIL_REACH] if h not in cited
-                     and h.clause.doc_id == cited[0].clause.doc_id and states_detail(h, detail, q_match)]
+                     and h.clause.doc_id == cited[0].clause.doc_id and states_detail(h, detail, q_match)
+                     and all(t in h.clause.text_match for t in quoted)]
             strength = citations.Strength(hits, index.manifest["embedder"]["name"])
             # whom to ask is said once, often at the end of the text (联系电话, 咨询请致电): the
             # answering document's clause that says it, wherever it is

@@ -307,3 +307,19 @@ def test_the_texts_a_measure_rests_on_are_named_with_their_numbers() -> None:
     assert line == "依据《某市若干措施》（某府规〔2021〕1号）[1]、《某局扶持计划操作规程》（某工信规〔2021〕2号）[2]。"
     assert [h.clause.clause_id for h in used] == ["doc:1", "doc:2"]
     assert _basis_line([hit("对新认定的企业给予奖励。")], []) is None
+
+
+def test_a_term_the_asker_quotes_is_what_the_cited_clause_must_name() -> None:
+    from service.answer import _naming_quoted
+
+    other = hit("对首次认定的国家级专精特新“小巨人”企业，一次性奖励50万元。")
+    named = Hit(replace(hit("对认定为省级“单项冠军”企业的中小企业给予财政资金奖励。").clause, clause_id="doc:2"),
+                0.5, 0.5, 0.5, 2)
+    query = parse("山西对认定为省级“单项冠军”的企业，具体奖励多少钱？")
+    assert query.quoted == ("单项冠军",)
+    corpus = other.clause.text_match + named.clause.text_match
+    assert _naming_quoted(query, [other], [other, named], corpus) == [named]
+    assert _naming_quoted(query, [named], [other, named], corpus) == [named]
+    # a quoted phrase the corpus never uses (the asker's own papers) changes nothing
+    outside = parse("采购文件写着“经营年限须满3年”，这样合法吗？")
+    assert _naming_quoted(outside, [other], [other, named], corpus) == [other]
