@@ -237,6 +237,28 @@ def unstated_sum(query: Query, cited: Sequence[Hit]) -> str | None:
     return None
 
 
+# 申报指南待发布通知后进行申报, 具体时间另行通知: the text leaves the date to a later notice.
+_LATER_NOTICE = re.compile(r"待[^,;。]{0,8}通知|另行(?:通知|公布|发布|确定)|届时(?:另行)?(?:通知|公布)")
+_FULL_DATE = re.compile(r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日")
+
+
+def date_left_to_notice(query: Query, cited: Sequence[Hit]) -> bool:
+    """Whether one of the answering clauses has, as its sentence about what is asked (the one
+    sharing most of the question's words), one that leaves the date to a later notice and
+    states none: 2020年…项目的申报指南待发布通知后进行申报, asked 什么时候开始申报."""
+    asked = word_pairs(query.own_match)
+    sentences = [s for h in cited for s in re.split(r"[。;；]", h.clause.text_match) if s.strip()]
+    years = set(_ASKED_YEAR.findall(query.own_match))
+    if years:  # 2020年…什么时候申报: the sentences about that year (not 2019年下半年's notice)
+        sentences = [s for s in sentences if years & set(_ASKED_YEAR.findall(s))] or sentences
+    if not sentences:
+        return False
+    shared = [(len(word_pairs(s) & asked), s) for s in sentences]
+    best = max(n for n, _ in shared)
+    top = [s for n, s in shared if n == best]
+    return best > 0 and all(_LATER_NOTICE.search(s) and not _FULL_DATE.search(s) for s in top)
+
+
 # Asked for what replaced a text (新办法, 到期以后): a lapsed text does not say.
 _SUCCESSOR = re.compile(r"新(?:办法|政策|规定|文件|版本?|条例|细则|标准)|(?:到期|失效|废止|过期)(?:以?后|之后)")
 

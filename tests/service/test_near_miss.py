@@ -199,3 +199,12 @@ def test_a_roundup_s_zone_section_is_no_province_s_award(tier_generation) -> Non
     assert asked_tier(asked) == ("山西", "省")
     assert below_asked_tier(asked, [section], tier_generation, {"roundup": "山西专精特新奖励政策汇总"}) == (
         "山西", "省", "县", False)
+
+
+def test_a_date_left_to_a_later_notice_answers_no_when() -> None:
+    from service.near_miss import date_left_to_notice
+
+    clause = _hit("具体申报时间见2020年1月3日发布的《关于组织2019年下半年开拓市场项目申报的通知》。"
+                  "2020年开拓市场项目的申报指南待发布通知后进行申报。")
+    assert date_left_to_notice(parse("2020年开拓市场项目什么时候开始申报？"), [clause])
+    assert not date_left_to_notice(parse("2019年下半年开拓市场项目的申报通知哪天发的？"), [clause])
