@@ -214,15 +214,25 @@ _UNITS = ({"项", "件", "个"}, {"家", "户"}, {"台", "套"})
 _COUNT = re.compile(r"(?<![\d.])(\d{1,4}|[一二两三四五六七八九十]{1,3})(项|件|个|家|户|台|套)")
 
 
+_PERSONS = re.compile(r"(?<![\d.])(\d{1,4}|[一二两三四五六七八九十]{1,3})(个|名|位|人)")
+
+
 def _per_unit(support: Support, asker: str) -> str:
     """「您的3件按每项5000元共1.5万元」 when the support is a sum per unit (and no more: 每项每年
     is per year too) and the asker counts such units once; held to the cap."""
-    if support.amount is None or not support.base or not re.fullmatch(r"每[项件个家户台套]", support.base):
+    if support.amount is None or not support.base or not re.fullmatch(r"每[项件个家户台套人]", support.base):
         return ""
-    kinds = next((k for k in _UNITS if support.base[1] in k), set())
-    # 一件给多少 asks the sum per unit; the count is the asker's other one (申请了3件)
-    counts = {(value, m.group(2)) for m in _COUNT.finditer(asker)
-              if m.group(2) in kinds and (value := number(m.group(1))) is not None and value >= 2}
+    if support.base == "每人":
+        # people counted only when the asker names them as the measure does (留用了2个见习生
+        # against 留用见习学员…按每人3000元): not their headcount (在职职工40人)
+        counts = {(value, m.group(2)) for m in _PERSONS.finditer(asker)
+                  if (value := number(m.group(1))) is not None and value >= 2
+                  and word_pairs(asker[m.end():m.end() + 6]) & word_pairs(support.text)}
+    else:
+        kinds = next((k for k in _UNITS if support.base[1] in k), set())
+        # 一件给多少 asks the sum per unit; the count is the asker's other one (申请了3件)
+        counts = {(value, m.group(2)) for m in _COUNT.finditer(asker)
+                  if m.group(2) in kinds and (value := number(m.group(1))) is not None and value >= 2}
     if len(counts) != 1:
         return ""
     (count, unit), = counts

@@ -323,3 +323,13 @@ def test_a_term_the_asker_quotes_is_what_the_cited_clause_must_name() -> None:
     # a quoted phrase the corpus never uses (the asker's own papers) changes nothing
     outside = parse("采购文件写着“经营年限须满3年”，这样合法吗？")
     assert _naming_quoted(outside, [other], [other, named], corpus) == [other]
+
+
+def test_a_sum_per_person_for_the_people_the_asker_counts_as_the_measure_names_them() -> None:
+    retained = Support("补助", amount=3000, base="每人",
+                       text="见习单位在见习期满后留用见习学员的,按每人3000元给予用人单位留用补贴")
+    asker = to_match("我们留用了2个见习生，一共能拿多少？")
+    assert asks_amount(parse(asker))
+    assert support_sentence(retained, NOTHING, asker=asker).endswith("您的2个按每人3000元共6000元。")
+    # a headcount is not the people a 每人 sum is for
+    assert "共" not in support_sentence(retained, NOTHING, asker=to_match("我们公司有40名职工，能拿多少？"))
