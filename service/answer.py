@@ -585,7 +585,8 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
                          [first], ["asked_detail_missing"])
     eligibility = None
     if query.asks_eligibility:
-        eligibility, cited = facts_answer.decide(query, cited, hits)
+        eligibility, cited = facts_answer.decide(query, cited, hits,
+                                                 _document(generation, cited[0].clause.doc_id))
 
     if detail is not None and eligibility is None:
         has = [h for h in cited if states_detail(h, detail, q_match)]

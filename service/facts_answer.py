@@ -25,11 +25,13 @@ from question.query import Query
 from service import citations
 from service.amounts import support_sentence
 from service.eligibility import Eligibility, verdict
+from service.terms import shared, weight
 
 # How many clauses of the best document beyond those cited may hold a measure's conditions
 # (申报条件 is often a clause of its own, next to the support it governs).
 CONDITION_REACH = 5
 CONDITION_SCORE_RATIO = 0.5
+CONDITIONS_SHARED = 3.0  # weight of the words a conditions clause read unretrieved must share
 # A verdict read from shared words alone (service.situations' category and condition rules)
 # stands only when its clause is not far weaker than the best match.
 _WORD_RULES = frozenset({"category", "condition"})
@@ -69,9 +71,12 @@ def _named(fact: Fact) -> str:
     return str(getattr(fact, "name", "") or getattr(fact, "value", "") or getattr(fact, "item", ""))
 
 
-def decide(query: Query, cited: list[Hit], hits: Sequence[Hit]) -> tuple[Eligibility, list[Hit]]:
-    """The verdict on the asker's circumstances over the cited clauses and the best
-    document's other retrieved clauses; the clauses that decide it are cited first."""
+def decide(query: Query, cited: list[Hit], hits: Sequence[Hit],
+           document: Sequence[Clause] = ()) -> tuple[Eligibility, list[Hit]]:
+    """The verdict on the asker's circumstances over the cited clauses, the best document's
+    other retrieved clauses and its conditions clauses (``document``: its clauses; one whose own
+    heading says 条件 — 应具备以下基本条件 — and that states typed conditions is read wherever
+    it ranks); the clauses that decide it are cited first."""
     doc = cited[0].clause.doc_id
     # another clause of the document is read when it matches at least half as well or stands
     # under the document's conditions (三、申报条件); a much weaker one elsewhere is another
@@ -80,6 +85,12 @@ def decide(query: Query, cited: list[Hit], hits: Sequence[Hit]) -> tuple[Eligibi
                           if h not in cited and h.clause.doc_id == doc
                           and (h.score >= CONDITION_SCORE_RATIO * cited[0].score
                                or _CONDITIONS_HEADING.search(to_match("".join(h.clause.heading_path[:-1]))))]
+    held = {h.clause.clause_id for h in pool}
+    pool += [Hit(c, 0.0, 0.0, 0.0, 99) for c in document if c.clause_id not in held
+             and "条件" in to_match(c.heading_path[-1] if c.heading_path else "")
+             and any(isinstance(f, Condition) for f in trusted_facts(c))
+             # …of the measure asked about (申请生产资助单位必须…), not another's in the same text
+             and weight(shared(c.text_match, query.own_match)) >= CONDITIONS_SHARED]
     pool = _for_degree(pool, query.circumstances.education)
     conditions = [(f, h.clause.clause_id) for h in pool for f in trusted_facts(h.clause)
                   if isinstance(f, Condition)]

@@ -333,3 +333,18 @@ def test_a_sum_per_person_for_the_people_the_asker_counts_as_the_measure_names_t
     assert support_sentence(retained, NOTHING, asker=asker).endswith("您的2个按每人3000元共6000元。")
     # a headcount is not the people a 每人 sum is for
     assert "共" not in support_sentence(retained, NOTHING, asker=to_match("我们公司有40名职工，能拿多少？"))
+
+
+def test_the_conditions_clause_of_the_measure_asked_is_read_wherever_it_ranks() -> None:
+    support = hit("对列入生产资助计划的项目，给予推广资金生产资助，资助金额最高不超过500万元。")
+    conditions = replace(hit("（二）申请生产资助单位必须工商注册2年以上，有较强的技术开发能力。",
+                             heading=("第十六条 申请推广资金的单位，应具备以下基本条件：",)).clause,
+                         clause_id="doc:2")
+    other = replace(hit("（一）技能人才年龄在40周岁以下。", heading=("3.满足以下条件之一：",)).clause,
+                    clause_id="doc:3")
+    query = parse("我们公司在大连注册才一年半，能申请首台套生产资助吗？")
+    result, cited = decide(query, [support], [support], [support.clause, conditions, other])
+    assert result.verdict == "not_eligible" and cited[0].clause.clause_id == "doc:2"
+    assert all(c.clause_id != "doc:3" for c in result.conditions)  # another measure's conditions
+    result, _ = decide(query, [support], [support])  # without the document: not read
+    assert result.verdict != "not_eligible"
