@@ -133,8 +133,9 @@ def mark_superseded(documents: list[ParsedDocument]) -> list[ParsedDocument]:
     whose words stand for the words the versions share (``index.search``)."""
     versions: dict[tuple[str, str], list[int]] = {}
     for i, doc in enumerate(documents):
-        if doc.meta.title and doc.meta.date_issued:
-            key = (_title_key(doc.meta.title), to_match(doc.meta.issuer or ""))
+        if doc.meta.title and doc.meta.date_issued and doc.meta.issuer:  # same-named notices of
+            # different places (若干措施) are no versions of one another: the issuer says whose
+            key = (_title_key(doc.meta.title), to_match(doc.meta.issuer))
             versions.setdefault(key, []).append(i)
     marked = list(documents)
     for rows in versions.values():

@@ -215,9 +215,9 @@ def _as_it_stands(fused: dict[int, float], current_of: Mapping[int, int],
 
 def defines(clause_match: str, term: str) -> bool:
     """Whether a clause (matching form) states what ``term`` means: 量产是指…, 本办法所称
-    就业见习人员…, 所指…, 数创企业(即…)."""
+    就业见习人员…, 所指…, 数创企业(即…); not a word that begins with 指 or 即 (量产指标, 量产即可)."""
     t = re.escape(to_match(term))
-    return re.search(rf"{t}[,，]?(?:是指|系指|指的是|即|指)|所(?:称|指)的?{t}|{t}[(（](?:以下简称|即)",
+    return re.search(rf"{t}[,，]?(?:是指|系指|指的是|即指)|{t}[,，]即|所(?:称|指)的?{t}|{t}[(（](?:以下简称|即)",
                      clause_match) is not None
 
 

@@ -90,7 +90,7 @@ def is_traditional(text: str) -> bool:
 
 # Asking what a term means: 是指什么, 具体指哪些人, 是什么意思, 怎么认定, 包括哪些.
 _ASKS_DEFINITION = re.compile(r"是指|指的是|指什么|指哪|什么意思|什么含义|怎么认定|如何认定|怎样认定|怎么定义|"
-                              r"如何界定|怎么界定|的定义|包括哪些|包括什么|算不算")
+                              r"如何界定|怎么界定|的定义|包括哪些|包括什么")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
 
 
@@ -108,9 +108,12 @@ def titles_by_place(q_match: str, places: Iterable[str]) -> tuple[tuple[str, str
     refers to a text rather than naming it."""
     out = []
     for place in places:
-        named = re.search(rf"{re.escape(place)}(?:省|市|区|县)?的?《?[\u4e00-\u9fff]{{2,24}}?"
+        # a title's words: no particle, verb or pronoun of a sentence (天津的小微企业按照国家的办法
+        # names no text)
+        named = re.search(rf"{re.escape(place)}(?:省|市|区|县)?的?《?(?P<t>[\u4e00-\u9fff]{{2,24}}?)"
                           rf"(?:条例|办法|规定|细则|实施意见)", q_match)
-        if named and not re.search(r"这|那|该|此", named.group(0)):
+        if named and not re.search(r"这|那|该|此|的|按|照|据|能|可|拿|给|要|有|是|在|了|吗|我|你|他|们",
+                                   named.group("t")):
             out.append((place, named.group(0).replace("《", "")))
     return tuple(out)
 

@@ -60,7 +60,9 @@ def _ratio(value: float) -> str:
 def _tier_words(t: Tier) -> str:
     given = format_money(t.amount) if t.amount is not None else _ratio(t.ratio) if t.ratio is not None \
         else ""
-    if t.when and re.search(r"\d", t.when) and (t.amount is not None or t.ratio is not None):
+    written = (f"{format_number(t.amount)}元" if t.amount is not None else
+               f"{format_number(t.ratio)}%" if t.ratio is not None else "")
+    if given and t.when and (given in t.when or (written and written in t.when)):
         given = ""  # the tier's words already state it (博士每人10000元)
     cap = f"(最高{format_money(t.cap)})" if t.cap is not None else ""
     return f"{t.when}{given}{cap}"
@@ -227,7 +229,8 @@ def _per_unit(support: Support, asker: str) -> str:
         # against 留用见习学员…按每人3000元): not their headcount (在职职工40人)
         counts = {(value, m.group(2)) for m in _PERSONS.finditer(asker)
                   if (value := number(m.group(1))) is not None and value >= 2
-                  and word_pairs(asker[m.end():m.end() + 6]) & word_pairs(support.text)}
+                  and word_pairs(re.split(r"[,，。;；?？!！、]", asker[m.end():m.end() + 6])[0])
+                  & word_pairs(support.text)}
     else:
         kinds = next((k for k in _UNITS if support.base[1] in k), set())
         # 一件给多少 asks the sum per unit; the count is the asker's other one (申请了3件)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -27,7 +27,7 @@ from corpus.records import status_now
 from corpus.tokenize import tokenize
 from index.search import Filters, Hit, defines
 from question.intent import Detail, sentence_has_detail
-from question.places import asked_places, covered, gazetteer
+from question.places import covered, gazetteer
 from question.query import Query
 from service import citations, facts_answer, near_miss, offices_answer, shares, statute_dates
 from service.bounds import check_bounds
@@ -140,7 +140,7 @@ def _asked_place_own(offices: list[str], places: Sequence[str]) -> list[str]:
     """From a table of each place's office (海城市…中心, 台安县…中心, …), the asked place's own;
     offices that do not name different places are all kept."""
     specific = _most_specific(places)
-    named = {o: [p for p in asked_places(o)] for o in offices}
+    named = {o: near_miss.written_places(o) for o in offices}
     if len({p for found in named.values() for p in found}) < 2:
         return offices
     return [o for o in offices if any(a in o for a in specific)] or offices
@@ -157,18 +157,20 @@ def _named_texts(text: str, led: bool) -> list[str]:
     (根据《A》(…号)和《B》(…号))."""
     return [f"《{m.group('t')}》" + (f"（{m.group('n')}）" if m.group("n") else "")
             for m in _NAMED_TEXT.finditer(text)
-            if not led or re.search(r"(?:根据|依据|按照|依照|据)(?:[^。;]{0,6}|[^。;]*》[^。;]{0,6})$",
-                                    text[:m.start()])]
+            # 根据《A》(…号)和《B》: the texts one 根据 leads, joined by connectives only
+            if not led or re.search(r"(?:根据|依据|按照|依照)(?:[^。;《》]{0,6}|(?:《[^》]*》(?:\([^)]*\))?"
+                                    r"[和及与、,]?)+)$", text[:m.start()])]
 
 
-def _basis_line(hits: Sequence[Hit], clauses: Sequence[Clause]) -> tuple[str, list[Hit]] | None:
+def _basis_line(hits: Sequence[Hit], document: Callable[[str], Sequence[Clause]]
+                ) -> tuple[str, list[Hit]] | None:
     """「依据《X》（文号）[1]、《Y》（文号）[2]。」 from the best of the top hits that names the texts
     it rests on: those a 根据/依据 leads in its sentence, or every text listed under a heading
     that says so (二、设定依据 (一)《…》 (二)《…》), each item cited."""
     for hit in hits[:3]:
         under = hit.clause.heading_path[:-1]
         if under and re.search(r"依据|根据", to_match("".join(under))):
-            items = [c for c in clauses if c.doc_id == hit.clause.doc_id and c.heading_path[:-1] == under]
+            items = [c for c in document(hit.clause.doc_id) if c.heading_path[:-1] == under]
             found = [(c, named) for c in items if (named := _named_texts(c.text_match, led=False))]
         else:
             found = [(hit.clause, named)] if (named := _named_texts(hit.clause.text_match, led=True)) else []
@@ -225,7 +227,7 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
             score -= 3
         if query is not None and query.places:
             # a line per place (each district's 受理窗口 and 电话): the asked place's line
-            named, specific = asked_places(s), _most_specific(query.places)
+            named, specific = near_miss.written_places(s), _most_specific(query.places)
             if any(a in s for a in specific):
                 score += 8
                 local.add(s)
@@ -511,7 +513,8 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     if unindexed := near_miss.unindexed_titles(query, generation):
         return Draft(f"已收录的文件中没有{'、'.join(unindexed)}，无法据此回答。", False, [],
                      ["unknown_document"])
-    if _ASKS_BASIS.search(query.own_match) and (based := _basis_line(hits, generation.index.clauses)):
+    if _ASKS_BASIS.search(query.own_match) and (
+            based := _basis_line(hits, lambda doc: _document(generation, doc))):
         # 依据的是哪个文件、文号多少: the texts a clause says it rests on, not the clause's own
         return Draft(based[0], True, based[1], [])
     if query.about_document and (len(query.documents) == 1 or (not query.documents and hits)):

@@ -132,11 +132,18 @@ def holds(value: float, comparator: str, bound: float) -> bool:
 _KIN = re.compile(r"儿子|女儿|孩子|小孩|子女|老婆|妻子|丈夫|老公|爱人|配偶|父亲|母亲|爸|妈|父母|老人")
 
 
+def _phrase_of(text: str, q: Quantity) -> str:
+    """The phrase (between commas and stops) a quantity stands in."""
+    start = max(text.rfind(c, 0, q.start) for c in ",，;；。?？!！") + 1
+    ends = [at for at in (text.find(c, q.end) for c in ",，;；。?？!！") if at >= 0]
+    return text[start:min(ends, default=len(text))]
+
+
 def _stated(question: str) -> list[tuple[Quantity, frozenset[str]]]:
     # not a time ahead (三年后想迁走) or a part asked about (每人补多少), nor a relative's age
     return [(q, _context(question, q, asker=True)) for q in quantities(question)
             if not re.match(r"(?:以后|之后|后|内)", question[q.end:q.end + 2])
-            and not (q.unit == "岁" and _KIN.search(question[max(0, q.start - 6):q.end + 4]))]
+            and not (q.unit == "岁" and _KIN.search(_phrase_of(question, q)))]
 
 
 def _pick(bound: Bound, stated: list[tuple[Quantity, frozenset[str]]], topical: bool) -> list[Quantity]:

@@ -36,7 +36,7 @@ CONDITIONS_SHARED = 3.0  # weight of the words a conditions clause read unretrie
 # stands only when its clause is not far weaker than the best match.
 _WORD_RULES = frozenset({"category", "condition"})
 TOP_MARGIN = 1.5
-_CONDITIONS_HEADING = re.compile(r"条件|资格|要求|对象|范围")
+_CONDITIONS_HEADING = re.compile(r"条件|资格")
 _DATES = ("施行", "有效期", "失效")
 # Words of a clause that states a document's validity (自…起施行, 有效期, 执行至, 政策期限为…).
 _VALIDITY_WORDS = re.compile(r"起施行|起实施|起执行|有效期|执行至|执行期限|政策期限|实施期限|同时废止|失效")
@@ -99,8 +99,10 @@ def decide(query: Query, cited: list[Hit], hits: Sequence[Hit],
                      question=query.own_match)
     deciding = {r.clause_id for r in result.deciding()}
     first = [h for h in pool if h.clause.clause_id in deciding]
-    if first and cited[0] not in first and all(r.rule in _WORD_RULES for r in result.deciding()) \
-            and cited[0].score >= TOP_MARGIN * max(h.score for h in first):
+    retrieved = [h for h in first if h.rank != 99]  # a conditions clause read unretrieved has no score
+    if retrieved and len(retrieved) == len(first) and cited[0] not in first \
+            and all(r.rule in _WORD_RULES for r in result.deciding()) \
+            and cited[0].score >= TOP_MARGIN * max(h.score for h in retrieved):
         # decided only by shared words, in clauses far weaker than the best match: the asker's
         # situation is named there (新型研发机构), what they ask is granted elsewhere
         result = Eligibility("unknown", tuple(r for r in result.conditions if r.status == "unknown"))

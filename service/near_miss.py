@@ -117,6 +117,24 @@ def _written_places() -> tuple[tuple[str, str], ...]:
                  for name in sorted(g.names) if name not in g.full)
 
 
+@lru_cache(maxsize=1)
+def _written_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern over every province, city and county as written with its level, and the
+    place each stands for (岫岩满族自治县 → 岫岩, 海城市 → 海城, 福州市 → 福州)."""
+    base = dict(_written_places())
+    for name in suffixed_counties():
+        ethnic = re.match(r"(?P<p>[\u4e00-\u9fff]{2,}?)(?:[\u4e00-\u9fff]{1,3}族)+自治(?:县|旗)$", name)
+        base.setdefault(name, ethnic.group("p") if ethnic else re.sub(r"[县区市旗]$", "", name))
+    ordered = sorted(base, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))), base
+
+
+def written_places(text: str) -> list[str]:
+    """The places a text names with their level (a cheap scan, no word segmentation)."""
+    pattern, base = _written_pattern()
+    return list(dict.fromkeys(base[m.group(0)] for m in pattern.finditer(text)))
+
+
 def elsewhere(clause_match: str, asked: Sequence[str]) -> bool:
     """Whether a clause is about another place than the asked ones: it names a province or
     city and none lies in, contains or is an asked one. A provincial text's example of one city
@@ -180,17 +198,13 @@ def unstated_detail(query: Query, cited: Sequence[Hit],
 
 def has_documents_of(place: str, generation: Generation) -> bool:
     """Whether some indexed document is that place's own: its title or issuer names the place,
-    or, for a document that carries no title, two of its clauses do (a passing mention, 天津等
-    地, is one)."""
+    or, for a document that carries no title, its text names it twice (a passing mention, 天津
+    等地, is once)."""
     catalogue = generation.index.catalogue
     if any(place in found for found in catalogue.doc_places.values()):
         return True
-    titled = {doc for doc, found in catalogue.doc_keys.items() if found[1]}
-    counts: dict[str, int] = {}
-    for clause in generation.index.clauses:
-        if clause.doc_id not in titled and place in clause.text_match:
-            counts[clause.doc_id] = counts.get(clause.doc_id, 0) + 1
-    return any(n >= 2 for n in counts.values())
+    return any(text.count(place) >= 2 for doc, text in _doc_texts(generation).items()
+               if not catalogue.doc_keys.get(doc, ("", ""))[1])
 
 
 def unindexed_titles(query: Query, generation: Generation) -> list[str]:
@@ -275,7 +289,7 @@ def successor_asked(query: Query, cited: Sequence[Hit], lapsed: frozenset[str]) 
 # (大连市级专精特新) is not asked this way: the words after 级 must ask of the government.
 _TIER_ASKED = r"(?P<level>省|市)(?:级|里)(?=对|给|的(?:补贴|奖励|政策|标准|规定|扶持|支持|资金)|层面|财政|政府|部门|有没有|有|能|会|奖|补|出台|政策)"
 # A development zone sits below its city (新乡高新区, 大连经开区).
-_ZONE = re.compile(r"高新区|开发区|经开区|新区|园区|自贸片区|综改区|综合改革示范区")
+_ZONE = re.compile(r"高新区|开发区|经开区|新区|园区|片区|示范区|试验区|合作区|综改区|保税区|自贸区")
 _RANK = {"县": 0, "市": 1, "省": 2}
 
 

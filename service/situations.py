@@ -203,7 +203,7 @@ def _included_place(sentence: str, told: str) -> TextCheck | None:
         return None
     for m in _INCLUDES.finditer(sentence):
         place = m.group("x")
-        stem = re.sub(r"(?:特别合作区|合作区|新片区|片区|新区|开发区|高新区|园区|区|县|市)$", "", place)
+        stem = re.sub(r"(?:合作区|片区|新区|开发区|高新区|园区|示范区|区|县|市)$", "", place)
         if len(stem) >= 2 and stem in told:
             scope = re.sub(r"^[(（]?[一二三四五六七八九十\d]+[)）、.]", "", sentence[:m.start()])
             said = next((p.group(0) for p in _PHRASE.finditer(told) if stem in p.group(0)), stem)
@@ -331,7 +331,9 @@ def _granted(sentence: str, told: str, listed: bool = False, asked: str = "") ->
         return None
     said = official(told)
     # what the asker asks to do (能担任…主持人吗), the question without their situation
-    wanted = weight(shared(sentence, asked.replace(told, ""))) if asked else 0.0
+    told_parts = set(re.split(r"[,，。;；?？!！]", told))
+    asking = "，".join(p for p in re.split(r"[,，。;；?？!！]", asked) if p and p not in told_parts)
+    wanted = weight(shared(sentence, asking)) if asked else 0.0
     for m in _IDENTITY.finditer(said):
         who = m.group("id") or m.group("as")
         named = weight(shared(sentence, who))

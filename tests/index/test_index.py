@@ -273,5 +273,6 @@ def test_a_quoted_term_asked_about_is_answered_by_its_definition_first() -> None
     assert defined_terms(to_match("“量产”的企业能拿多少？")) == ()  # no meaning asked
     assert defines(says.text_match, "量产") and not defines(uses.text_match, "量产")
     assert defines(called.text_match, "就业见习人员")
+    assert not defines(to_match("量产指标达到设计要求，量产即可申报。"), "量产")
     assert defining_first([0, 1, 2], [uses, says, called], ("量产",)) == [1, 0, 2]
     assert defining_first([0, 2], [uses, says, called], ("量产",)) == [0, 2]

@@ -297,16 +297,16 @@ def test_the_texts_a_measure_rests_on_are_named_with_their_numbers() -> None:
     assert _ASKS_BASIS.search(to_match("新认定小巨人奖50万，依据的是哪个文件？文号多少？"))
     assert _ASKS_BASIS.search(to_match("扶持计划的设定依据是哪两个文件？"))
     said = hit("根据《某省关于加大力度助企纾困的若干意见》(某中小企业办〔2022〕1号)，新认定的小巨人企业给予50万元奖励。")
-    line, used = _basis_line([said], [said.clause])  # type: ignore[misc]
+    line, used = _basis_line([said], lambda doc: [said.clause])  # type: ignore[misc]
     assert line == "依据《某省关于加大力度助企纾困的若干意见》（某中小企业办〔2022〕1号）[1]。" and used == [said]
     # a list under 设定依据: every text it lists, each item cited
     first = hit("(一)《某市若干措施》(某府规〔2021〕1号)", heading=("二、设定依据", "(一)"))
     second = Hit(replace(hit("(二)《某局扶持计划操作规程》(某工信规〔2021〕2号)",
                              heading=("二、设定依据", "(二)")).clause, clause_id="doc:2"), 0.5, 0.5, 0.5, 2)
-    line, used = _basis_line([second], [first.clause, second.clause])  # type: ignore[misc]
+    line, used = _basis_line([second], lambda doc: [first.clause, second.clause])  # type: ignore[misc]
     assert line == "依据《某市若干措施》（某府规〔2021〕1号）[1]、《某局扶持计划操作规程》（某工信规〔2021〕2号）[2]。"
     assert [h.clause.clause_id for h in used] == ["doc:1", "doc:2"]
-    assert _basis_line([hit("对新认定的企业给予奖励。")], []) is None
+    assert _basis_line([hit("对新认定的企业给予奖励。")], lambda doc: []) is None
 
 
 def test_a_term_the_asker_quotes_is_what_the_cited_clause_must_name() -> None:
@@ -331,8 +331,10 @@ def test_a_sum_per_person_for_the_people_the_asker_counts_as_the_measure_names_t
     asker = to_match("我们留用了2个见习生，一共能拿多少？")
     assert asks_amount(parse(asker))
     assert support_sentence(retained, NOTHING, asker=asker).endswith("您的2个按每人3000元共6000元。")
-    # a headcount is not the people a 每人 sum is for
+    # a headcount is not the people a 每人 sum is for, also beside the counted ones
     assert "共" not in support_sentence(retained, NOTHING, asker=to_match("我们公司有40名职工，能拿多少？"))
+    assert support_sentence(retained, NOTHING, asker=to_match("我们有40名职工，留用了2个见习生，一共多少？")).endswith(
+        "您的2个按每人3000元共6000元。")
 
 
 def test_the_conditions_clause_of_the_measure_asked_is_read_wherever_it_ranks() -> None:
@@ -348,3 +350,11 @@ def test_the_conditions_clause_of_the_measure_asked_is_read_wherever_it_ranks() 
     assert all(c.clause_id != "doc:3" for c in result.conditions)  # another measure's conditions
     result, _ = decide(query, [support], [support])  # without the document: not read
     assert result.verdict != "not_eligible"
+
+
+def test_a_threshold_tier_keeps_its_sum() -> None:
+    from service.amounts import terms
+
+    by_revenue = Support("奖励", tiers=(Tier("营业收入1亿元以上", amount=1_000_000, threshold=1e8),
+                                      Tier("营业收入5亿元以上", amount=3_000_000, threshold=5e8)))
+    assert terms(by_revenue) == "分档奖励营业收入1亿元以上100万元、营业收入5亿元以上300万元"

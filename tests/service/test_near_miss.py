@@ -131,6 +131,9 @@ def test_a_text_named_by_a_place_no_document_is_of_is_not_indexed(tier_generatio
     assert titles_by_place(to_match("天津市的促进中小企业发展条例规定预留多少份额？"), ("天津",)) == (
         ("天津", "天津市的促进中小企业发展条例"),)
     assert titles_by_place(to_match("甘井子这个补贴办法有效期到什么时候？"), ("甘井子",)) == ()
+    # a sentence that ends on 办法/规定 names no text
+    assert titles_by_place(to_match("天津的小微企业按照国家的办法能拿多少补贴？"), ("天津",)) == ()
+    assert titles_by_place(to_match("天津注册的企业按规定能拿多少？"), ("天津",)) == ()
     asked = tier_generation.parse("天津市的促进中小企业发展条例规定，政府采购要预留多少份额？")
     # one passing mention (天津等地) makes no document Tianjin's own
     assert unindexed_titles(asked, tier_generation) == ["天津市的促进中小企业发展条例"]
