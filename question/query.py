@@ -54,6 +54,10 @@ class Query:
     place_titles: tuple[tuple[str, str], ...] = ()  # (place, text named by it): 天津市的…条例
     defined: tuple[str, ...] = ()  # the quoted terms a definition is asked of: “量产”是怎么认定的
     quoted: tuple[str, ...] = ()  # short terms the asker quotes (省级“单项冠军”): what they ask about
+    asks_basis: bool = False  # 依据的是哪个文件: the texts a measure rests on
+    asks_address: bool = False  # 寄到哪, 地址在哪
+    asks_successor: bool = False  # 到期以后，新办法…: what replaced a text
+    asked_tier: tuple[str, str] | None = None  # (place, 省|市): 大连市级对…, 山西省里对…
     named: frozenset[str] = frozenset()  # documents named by 文号, title or place
     comparison: bool = False  # asks to compare documents
     about_document: bool = False  # asks what a document is (issuer, 文号, date, title)
@@ -102,6 +106,27 @@ def defined_terms(q_match: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.strip() for t in _QUOTED.findall(q_match) if t.strip()))
 
 
+# Asking what a measure rests on: 依据的是哪个文件, 根据什么政策, 出自哪个文件.
+_ASKS_BASIS = re.compile(r"(?:依据|根据|出自|来自|按照)(?:的)?(?:是)?(?:哪|什么)[^，,。？?]{0,3}(?:文件|政策|规定|办法|通知|条例)")
+_ASKS_ADDRESS = re.compile(r"地址|寄到|寄往|邮寄|在哪")
+# Asked for what replaced a text (新办法, 到期以后).
+_ASKS_SUCCESSOR = re.compile(r"新(?:办法|政策|规定|文件|版本?|条例|细则|标准)|(?:到期|失效|废止|过期)(?:以?后|之后)")
+# The tier of government a question asks about, said with the place: 大连市级对企业…, 山东省级
+# 层面…, 山西省里对…: what the city itself gives, not what one of its districts does. A title held
+# at a level (大连市级专精特新) is not asked this way: the words after 级 must ask of the government.
+_TIER_ASKED = (r"(?P<level>省|市)(?:级|里)(?=对|给|的(?:补贴|奖励|政策|标准|规定|扶持|支持|资金)|层面|财政|政府|"
+               r"部门|有没有|有|能|会|奖|补|出台|政策)")
+
+
+def asked_tier(q_match: str, places: Iterable[str]) -> tuple[str, str] | None:
+    """(place, 省 or 市) when the question asks what that tier of government gives."""
+    for place in places:
+        found = re.search(rf"{re.escape(place)}{_TIER_ASKED}", q_match)
+        if found:
+            return place, found.group("level")
+    return None
+
+
 def titles_by_place(q_match: str, places: Iterable[str]) -> tuple[tuple[str, str], ...]:
     """The texts a question names by a place and a kind of text (天津市的促进中小企业发展条例,
     山东省人才发展促进条例): (place, the words naming it). A demonstrative (甘井子这个…办法)
@@ -138,6 +163,10 @@ def parse(text: str, catalogue: Catalogue = EMPTY, own: str | None = None,
         place_titles=titles_by_place(match, found_places),
         defined=defined_terms(match),
         quoted=tuple(dict.fromkeys(t.strip() for t in _QUOTED.findall(match) if 2 <= len(t.strip()) <= 8)),
+        asks_basis=bool(_ASKS_BASIS.search(own_match)),
+        asks_address=bool(_ASKS_ADDRESS.search(own_match)),
+        asks_successor=bool(_ASKS_SUCCESSOR.search(own_match)),
+        asked_tier=asked_tier(own_match, found_places),
         named=catalogue.named_by_place(found_places) | refs.documents,
         comparison=bool(_COMPARISON.search(match)),
         about_document=bool(_ABOUT_DOCUMENT.search(match)),

@@ -146,8 +146,6 @@ def _asked_place_own(offices: list[str], places: Sequence[str]) -> list[str]:
     return [o for o in offices if any(a in o for a in specific)] or offices
 
 
-# Asking what a measure rests on: 依据的是哪个文件, 根据什么政策, 出自哪个文件.
-_ASKS_BASIS = re.compile(r"(?:依据|根据|出自|来自|按照)(?:的)?(?:是)?(?:哪|什么)[^，,。？?]{0,3}(?:文件|政策|规定|办法|通知|条例)")
 # 根据《…若干意见》(闽中小企业办〔2022〕1号): a text a clause names, with its 文号 when it gives one.
 _NAMED_TEXT = re.compile(rf"《(?P<t>[^》]{{4,80}})》\s*(?:[(（](?P<n>{DOC_NUMBER.pattern})[)）])?")
 
@@ -179,9 +177,6 @@ def _basis_line(hits: Sequence[Hit], document: Callable[[str], Sequence[Clause]]
             return f"依据{said}。", [h if (h := next((x for x in hits if x.clause is c), None)) else
                                      Hit(c, 0.0, 0.0, 0.0, 99) for c, _ in found]
     return None
-
-
-_ASKS_ADDRESS = re.compile(r"地址|寄到|寄往|邮寄|在哪")
 
 
 def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | None,
@@ -236,7 +231,7 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
                 elsewhere.add(s)
         if query is not None and any(defines(s, t) for t in query.defined):
             score += 15  # “量产”是怎么认定的: the sentence that says what it is
-        if detail is not None and detail.name == "contact" and _ASKS_ADDRESS.search(own) \
+        if detail is not None and detail.name == "contact" and query is not None and query.asks_address \
                 and "地址" in s:
             score += 6  # 寄到哪, 地址在哪: the line that gives the address
         scored.append((score, -i, s))
@@ -248,7 +243,7 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
         chosen = {s for s in chosen if sentence_has_detail(s, detail, q_match)} or chosen
     if several or (detail is not None and detail.name == "contact"):
         ordered = [s for s in found if s in chosen]  # each answers its own part: as the text orders them
-        if _ASKS_ADDRESS.search(own):  # 寄到哪: the address first, then whom to ask
+        if query is not None and query.asks_address:  # 寄到哪: the address first, then whom to ask
             ordered.sort(key=lambda s: "地址" not in s)
         return ordered
     # the best sentence first (an answer's first sentence is the answer), the others as written
@@ -513,7 +508,7 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     if unindexed := near_miss.unindexed_titles(query, generation):
         return Draft(f"已收录的文件中没有{'、'.join(unindexed)}，无法据此回答。", False, [],
                      ["unknown_document"])
-    if _ASKS_BASIS.search(query.own_match) and (
+    if query.asks_basis and (
             based := _basis_line(hits, lambda doc: _document(generation, doc))):
         # 依据的是哪个文件、文号多少: the texts a clause says it rests on, not the clause's own
         return Draft(based[0], True, based[1], [])

@@ -273,35 +273,16 @@ def date_left_to_notice(query: Query, cited: Sequence[Hit]) -> bool:
     return best > 0 and all(_LATER_NOTICE.search(s) and not _FULL_DATE.search(s) for s in top)
 
 
-# Asked for what replaced a text (新办法, 到期以后): a lapsed text does not say.
-_SUCCESSOR = re.compile(r"新(?:办法|政策|规定|文件|版本?|条例|细则|标准)|(?:到期|失效|废止|过期)(?:以?后|之后)")
-
-
 def successor_asked(query: Query, cited: Sequence[Hit], lapsed: frozenset[str]) -> bool:
     """Whether the question asks about the text that replaced a lapsed one (办法2025年7月到期以后，
     新办法…) and every answering text is the lapsed one itself: what replaced it is not indexed."""
-    return bool(cited) and bool(_SUCCESSOR.search(query.own_match)) \
+    return bool(cited) and query.asks_successor \
         and all(h.clause.doc_id in lapsed for h in cited)
 
 
-# The tier of government a question asks about, said with the place: 大连市级对企业…, 山东省级
-# 层面…, 山西省里对…: what the city itself gives, not what one of its districts does. A title held at a level
-# (大连市级专精特新) is not asked this way: the words after 级 must ask of the government.
-_TIER_ASKED = r"(?P<level>省|市)(?:级|里)(?=对|给|的(?:补贴|奖励|政策|标准|规定|扶持|支持|资金)|层面|财政|政府|部门|有没有|有|能|会|奖|补|出台|政策)"
 # A development zone sits below its city (新乡高新区, 大连经开区).
 _ZONE = re.compile(r"高新区|开发区|经开区|新区|园区|片区|示范区|试验区|合作区|综改区|保税区|自贸区")
 _RANK = {"县": 0, "市": 1, "省": 2}
-
-
-def asked_tier(query: Query) -> tuple[str, str] | None:
-    """(place, 省 or 市) when the question asks what that tier of government gives."""
-    for place in query.places:
-        found = re.search(rf"{re.escape(place)}{_TIER_ASKED}", query.own_match)
-        if found:
-            return place, found.group("level")
-    return None
-
-
 # How a text names its own jurisdiction (我区企业, 本市行政区域内).
 _OWN_TIER = {"县": re.compile(r"[我本](?:区|县|旗)"), "市": re.compile(r"[我本]市"),
              "省": re.compile(r"[我本]省")}
@@ -331,7 +312,7 @@ def below_asked_tier(query: Query, cited: Sequence[Hit], generation: Generation,
     tier rather than a section of it) when the question asks what a tier of government gives
     (大连市级) and every answering text speaks for a lower tier (甘井子区, 新乡高新区, a roundup's
     二、山西综改区): a district's award is not the city's."""
-    if not cited or (asked := asked_tier(query)) is None:
+    if not cited or (asked := query.asked_tier) is None:
         return None
     texts, places = _doc_texts(generation), generation.index.catalogue.doc_places
     # a section of a roundup headed by a zone (二、山西综改区) speaks as that zone

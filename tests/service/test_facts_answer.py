@@ -292,10 +292,11 @@ def test_a_verdict_from_shared_words_in_a_far_weaker_clause_is_not_trusted() -> 
 
 
 def test_the_texts_a_measure_rests_on_are_named_with_their_numbers() -> None:
-    from service.answer import _ASKS_BASIS, _basis_line
+    from service.answer import _basis_line
 
-    assert _ASKS_BASIS.search(to_match("新认定小巨人奖50万，依据的是哪个文件？文号多少？"))
-    assert _ASKS_BASIS.search(to_match("扶持计划的设定依据是哪两个文件？"))
+    assert parse("新认定小巨人奖50万，依据的是哪个文件？文号多少？").asks_basis
+    assert parse("扶持计划的设定依据是哪两个文件？").asks_basis
+    assert not parse("根据这个办法能拿多少？").asks_basis
     said = hit("根据《某省关于加大力度助企纾困的若干意见》(某中小企业办〔2022〕1号)，新认定的小巨人企业给予50万元奖励。")
     line, used = _basis_line([said], lambda doc: [said.clause])  # type: ignore[misc]
     assert line == "依据《某省关于加大力度助企纾困的若干意见》（某中小企业办〔2022〕1号）[1]。" and used == [said]

@@ -11,7 +11,6 @@ from index.search import Hit
 from question.query import parse, titles_by_place
 from service.near_miss import (
     asked_fees,
-    asked_tier,
     below_asked_tier,
     document_tier,
     elsewhere,
@@ -146,12 +145,12 @@ def test_a_city_s_tier_is_not_answered_by_a_county_s_award(tier_generation) -> N
     cited = [Hit(county, 1.0, 1.0, 1.0, 0)]
     titles = {d["doc_id"]: d.get("title") or "" for d in tier_generation.index.manifest["documents"]}
     asked = tier_generation.parse("济南市级对企业主板上市奖励多少钱？")
-    assert asked_tier(asked) is not None
+    assert asked.asked_tier == ("济南", "市")
     assert below_asked_tier(asked, cited, tier_generation, titles) is not None
     assert below_asked_tier(tier_generation.parse("济南对企业主板上市奖励多少钱？"), cited,
                             tier_generation, titles) is None
     # a title held at a level is no tier of government asked about
-    assert asked_tier(tier_generation.parse("我们是济南市级专精特新企业，能奖多少？")) is None
+    assert tier_generation.parse("我们是济南市级专精特新企业，能奖多少？").asked_tier is None
     assert document_tier("平阴县人民政府关于促进企业上市的奖励办法", ("平阴",)) == "县"
     assert document_tier("", (), to_match("对我区企业给予奖励。本区企业…")) == "县"  # how it speaks of itself
     assert document_tier("关于促进企业上市的奖励办法", ()) is None
@@ -199,7 +198,7 @@ def test_a_roundup_s_zone_section_is_no_province_s_award(tier_generation) -> Non
     section = _hit("对首次认定的国家级专精特新小巨人企业，一次性奖励50万元。", doc="roundup")
     section = Hit(replace(section.clause, heading_path=("二、山西综改区",)), 1.0, 1.0, 1.0, 0)
     asked = parse("山西省里对新认定的国家级小巨人具体奖多少钱？")
-    assert asked_tier(asked) == ("山西", "省")
+    assert asked.asked_tier == ("山西", "省")
     assert below_asked_tier(asked, [section], tier_generation, {"roundup": "山西专精特新奖励政策汇总"}) == (
         "山西", "省", "县", False)
 
