@@ -140,8 +140,7 @@ def _asked_place_own(offices: list[str], places: Sequence[str]) -> list[str]:
     """From a table of each place's office (海城市…中心, 台安县…中心, …), the asked place's own;
     offices that do not name different places are all kept."""
     specific = _most_specific(places)
-    named = {o: near_miss.written_places(o) for o in offices}
-    if len({p for found in named.values() for p in found}) < 2:
+    if len({p for o in offices for p in near_miss.written_places(o)}) < 2:
         return offices
     return [o for o in offices if any(a in o for a in specific)] or offices
 
@@ -203,6 +202,7 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
     scored = []
     local: set[str] = set()
     elsewhere: set[str] = set()
+    specific = _most_specific(query.places) if query is not None else []
     for i, s in enumerate(found):
         score = _overlap(s, q_tokens)
         if detail and sentence_has_detail(s, detail, q_match):
@@ -222,7 +222,7 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
             score -= 3
         if query is not None and query.places:
             # a line per place (each district's 受理窗口 and 电话): the asked place's line
-            named, specific = near_miss.written_places(s), _most_specific(query.places)
+            named = near_miss.written_places(s)
             if any(a in s for a in specific):
                 score += 8
                 local.add(s)

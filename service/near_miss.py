@@ -214,6 +214,19 @@ def unindexed_titles(query: Query, generation: Generation) -> list[str]:
     return [named for place, named in query.place_titles if not has_documents_of(place, generation)]
 
 
+def sentences_about_asked(query: Query, sentences: Sequence[str]) -> list[str]:
+    """The sentences sharing most of the question's words (the word pairs the asker's sums are
+    matched by), all of them on a tie; none when no sentence shares a word."""
+    asked = word_pairs(query.own_match)
+    shared = [(len(word_pairs(s) & asked), s) for s in sentences if s.strip()]
+    best = max((n for n, _ in shared), default=0)
+    return [s for n, s in shared if n == best] if best else []
+
+
+def _sentences(hits: Sequence[Hit]) -> list[str]:
+    return [s for h in hits for s in re.split(r"[。;；]", h.clause.text_match) if s.strip()]
+
+
 # 具体标准另行制定: the text leaves the figure to a later one.
 _DEFERRED = re.compile(r"另行(?:制定|规定|发文|明确|公布|确定|研究)|另文(?:规定|明确)")
 _SUM = re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿)?元|[一二三四五六七八九十百千]+(?:万|亿)?元")
@@ -230,16 +243,8 @@ def unstated_sum(query: Query, cited: Sequence[Hit]) -> str | None:
     扶持(具体标准另行制定)) or states it only as another place's example (各地可给予配套，如福州市
     对…给予25万元, asked about 厦门). The sums the clause does state are others' (国家级、省级
     试点再给予50万元; the province's own 50万元)."""
-    if not cited:
-        return None
-    asked = word_pairs(query.own_match)  # the word pairs the asker's sums are matched by
-    sentences = [s for s in re.split(r"[。;；]", cited[0].clause.text_match) if s.strip()]
-    if not sentences:
-        return None
-    shared = [(len(word_pairs(s) & asked), s) for s in sentences]
-    best = max(n for n, _ in shared)
-    top = [s for n, s in shared if n == best]
-    if best == 0:
+    top = sentences_about_asked(query, _sentences(cited[:1]))
+    if not top:
         return None
     if all(_DEFERRED.search(s) and not _SUM.search(s) for s in top):
         return "具体标准另行制定"
@@ -260,17 +265,12 @@ def date_left_to_notice(query: Query, cited: Sequence[Hit]) -> bool:
     """Whether one of the answering clauses has, as its sentence about what is asked (the one
     sharing most of the question's words), one that leaves the date to a later notice and
     states none: 2020年…项目的申报指南待发布通知后进行申报, asked 什么时候开始申报."""
-    asked = word_pairs(query.own_match)
-    sentences = [s for h in cited for s in re.split(r"[。;；]", h.clause.text_match) if s.strip()]
+    sentences = _sentences(cited)
     years = set(_ASKED_YEAR.findall(query.own_match))
     if years:  # 2020年…什么时候申报: the sentences about that year (not 2019年下半年's notice)
         sentences = [s for s in sentences if years & set(_ASKED_YEAR.findall(s))] or sentences
-    if not sentences:
-        return False
-    shared = [(len(word_pairs(s) & asked), s) for s in sentences]
-    best = max(n for n, _ in shared)
-    top = [s for n, s in shared if n == best]
-    return best > 0 and all(_LATER_NOTICE.search(s) and not _FULL_DATE.search(s) for s in top)
+    top = sentences_about_asked(query, sentences)
+    return bool(top) and all(_LATER_NOTICE.search(s) and not _FULL_DATE.search(s) for s in top)
 
 
 def successor_asked(query: Query, cited: Sequence[Hit], lapsed: frozenset[str]) -> bool:

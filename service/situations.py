@@ -190,6 +190,11 @@ def _absence(sentence: str, told: str) -> TextCheck | None:
     return None
 
 
+def _phrase_at(text: str, at: int) -> str:
+    """The phrase of ``text`` (between commas) that holds position ``at``: what the asker said."""
+    return next((p.group(0) for p in _PHRASE.finditer(text) if p.start() <= at < p.end()), "")
+
+
 # ------------------------------------------------------------------ a place a scope takes in
 # 在深圳市内(含深汕特别合作区,下同)依法登记注册, 本市行政区域内(含临港新片区): a place the scope
 # names as included, where the sentence is about where one is registered or located.
@@ -206,8 +211,7 @@ def _included_place(sentence: str, told: str) -> TextCheck | None:
         stem = re.sub(r"(?:合作区|片区|新区|开发区|高新区|园区|示范区|区|县|市)$", "", place)
         if len(stem) >= 2 and stem in told:
             scope = re.sub(r"^[(（]?[一二三四五六七八九十\d]+[)）、.]", "", sentence[:m.start()])
-            said = next((p.group(0) for p in _PHRASE.finditer(told) if stem in p.group(0)), stem)
-            return TextCheck("met", "place", f"{scope}（含{place}）", said)
+            return TextCheck("met", "place", f"{scope}（含{place}）", _phrase_at(told, told.find(stem)))
     return None
 
 
@@ -229,14 +233,10 @@ def _own_premises(sentence: str, told: str) -> TextCheck | None:
     tail = re.match(r"[\u4e00-\u9fff]{0,4}", sentence[m.end():])
     required = sentence[phrase:m.end() + (tail.end() if tail else 0)]  # 租赁非本人名下场地
 
-    def said(found: re.Match[str]) -> str:
-        return next((p.group(0) for p in _PHRASE.finditer(told) if p.start() <= found.start() < p.end()),
-                    found.group(0))
-
     if (own := _OWNS.search(told)) and not _NEGATOR.search(told[max(0, own.start() - 4):own.start() + 2]):
-        return TextCheck("not_met", "requirement", required, said(own))
+        return TextCheck("not_met", "requirement", required, _phrase_at(told, own.start()))
     if rents := _RENTS.search(told):
-        return TextCheck("met", "requirement", required, said(rents))
+        return TextCheck("met", "requirement", required, _phrase_at(told, rents.start()))
     return None
 
 
