@@ -27,6 +27,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -159,11 +160,19 @@ def _server_ms(reply: Any) -> float | None:
         return None
 
 
+# How long a path waits before it starts: the embedder's OpenMP team spins about 10 ms after
+# its last parallel region (measured with time.process_time), so on 2 cores a path started at
+# once would share a core with the previous path's spinning thread, in this process or in the
+# server's, and be timed slower than it runs alone.
+SETTLE_S = 0.015
+
+
 def interleaved(engine: Any, questions: Sequence[str], rounds: int = 5,
-                http: Callable[[str], Any] | None = None) -> dict[str, Any]:
+                http: Callable[[str], Any] | None = None, settle_s: float = SETTLE_S) -> dict[str, Any]:
     """The floor and the whole answer timed on the same question, back to back, over
     ``rounds`` rounds after a warm-up round (discarded); the order of the paths rotates from
-    round to round so that none always runs first. Figures are medians: per question over the
+    round to round so that none always runs first, and each starts after a pause of ``settle_s``
+    (see SETTLE_S). Figures are medians: per question over the
     rounds, then p50/p95 over the questions.
 
     A question's floor in a round is the lower of two measurements of the same work: the
@@ -212,6 +221,7 @@ def interleaved(engine: Any, questions: Sequence[str], rounds: int = 5,
         for q in questions:
             row = per_q[q]
             for path in order:
+                time.sleep(settle_s)
                 path(q, row)
             if r == 0:
                 for values in row.values():
@@ -269,10 +279,54 @@ def throughput_windows(questions: Sequence[str], clients: int, windows: int,
             "throughput_over_floor": round(_median(ratios), 3)}
 
 
+class _Post:
+    """POST JSON over one keep-alive connection per calling thread (the standard library's
+    http.client): the client's own cost stays out of the server's figures as far as a Python
+    client allows (httpx added about 0.7 ms a request here). Returns the reply as bytes;
+    a non-2xx status raises."""
+
+    def __init__(self, url: str) -> None:
+        host, port = url.removeprefix("http://").split(":")
+        self.host, self.port = host, int(port)
+        self.local = threading.local()
+
+    def __call__(self, path: str, body: dict[str, Any]) -> _Reply:
+        import http.client
+        import json
+
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        for attempt in (1, 2):  # a keep-alive connection the server closed is reopened once
+            connection = getattr(self.local, "connection", None)
+            if connection is None:
+                connection = self.local.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            try:
+                connection.request("POST", path, body=data, headers={"Content-Type": "application/json"})
+                response = connection.getresponse()
+                content = response.read()
+            except (http.client.HTTPException, OSError):
+                connection.close()
+                self.local.connection = None
+                if attempt == 2:
+                    raise
+                continue
+            if not 200 <= response.status < 300:
+                raise RuntimeError(f"POST {path}: HTTP {response.status}: {content[:200]!r}")
+            return _Reply(content)
+        raise AssertionError("unreachable")
+
+
+class _Reply:
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.content)
+
+
 def ask_section(settings: Any, questions: Sequence[str], clients: int, rounds: int = 5) -> dict[str, Any]:
     """``settings``: the service's (service.settings.Settings), for the index it serves."""
-    import httpx
-
     from service.engine import open_engine
 
     index = settings.index_dir
@@ -281,21 +335,15 @@ def ask_section(settings: Any, questions: Sequence[str], clients: int, rounds: i
     embedder = engine.searcher.embedder
     process, url = _serve(index)
     try:
-        def post(client: httpx.Client, q: str) -> httpx.Response:
-            response = client.post(url + "/v1/ask", json={"question": q}, timeout=60)
-            response.raise_for_status()
-            return response
-
-        with httpx.Client() as client:
-            timed = interleaved(engine, questions, rounds, lambda q: post(client, q))
+        post = _Post(url)
+        timed = interleaved(engine, questions, rounds, lambda q: post("/v1/ask", {"question": q}))
         # whole search query against the index issue's budget (warm by now)
         timed["floor"]["query_budget"] = floor(engine, questions)
         result.update(timed)
         result["server_rss_mb_idle"] = _rss_mb(process.pid)
-        with httpx.Client(limits=httpx.Limits(max_connections=clients)) as shared:
-            result.update(throughput_windows(questions, clients, rounds,
-                                             lambda q: _discard(embedder.embed_queries([q])),
-                                             lambda q: _discard(post(shared, q))))
+        result.update(throughput_windows(questions, clients, rounds,
+                                         lambda q: _discard(embedder.embed_queries([q])),
+                                         lambda q: _discard(post("/v1/ask", {"question": q}))))
         result["server_rss_mb"] = _rss_mb(process.pid)
     finally:
         process.terminate()

@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -64,8 +65,10 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = self.routes.get((scope.get("method", ""), scope.get("path", "")), self.limit)
-        too_large = error_response(413, "payload_too_large",
-                                   f"request body is larger than {limit} bytes")
+
+        def too_large(scope: Scope, receive: Receive, send: Send) -> Any:
+            return error_response(413, "payload_too_large",
+                                  f"request body is larger than {limit} bytes")(scope, receive, send)
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > limit:
                 await too_large(scope, receive, send)

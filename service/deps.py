@@ -6,6 +6,7 @@ application and its routes form no import loop.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -21,10 +22,14 @@ def error_response(status: int, code: str, message: str,
                         headers=headers)
 
 
-def require_engine(request: Request) -> Engine:
+async def require_engine(request: Request) -> Engine:
     """The engine, refreshed to the live generation (every worker follows ``current`` by
-    itself: see service.engine). FastAPI runs this sync dependency in a worker thread."""
-    engine = current_engine(request.app.state)
+    itself: see service.engine). Loading a generation blocks, so it runs in a worker thread;
+    a request that finds nothing to load takes no thread hop (one hop costs a request about
+    as much as the whole of its JSON handling)."""
+    engine: Engine | None = getattr(request.app.state, "engine", None)
+    if engine is None or engine.may_be_stale():
+        engine = await asyncio.to_thread(current_engine, request.app.state)
     request.state.generation = engine.generation.id
     return engine
 

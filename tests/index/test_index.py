@@ -252,6 +252,20 @@ def test_embedder_is_thread_safe(engine) -> None:  # type: ignore[no-untyped-def
         assert np.allclose(vector, expected[i % 8], atol=1e-5)
 
 
+def test_work_submitted_to_the_models_thread_embeds_there_inline(engine) -> None:  # type: ignore[no-untyped-def]
+    """The server answers on the model's thread; an embedding asked for there must not wait
+    on that same thread (a deadlock), and must equal one asked for from elsewhere."""
+    embedder = engine.searcher.embedder
+    expected = embedder.embed_queries(["中小企业贷款贴息怎么申请"])[0]
+
+    def on_model_thread() -> tuple[str, np.ndarray]:
+        return threading.current_thread().name, embedder.embed_queries(["中小企业贷款贴息怎么申请"])[0]
+
+    name, vector = embedder.submit(on_model_thread).result(timeout=30)
+    assert name.startswith("e5-embed")
+    assert np.allclose(vector, expected, atol=1e-5)
+
+
 def test_clause_json_round_trip(engine) -> None:  # type: ignore[no-untyped-def]
     clause = engine.generation.index.clauses[5]
     assert Clause.from_json(json.loads(json.dumps(clause.to_json()))) == clause

@@ -184,3 +184,30 @@ def test_serve_fails_at_once_when_the_port_is_taken() -> None:
                                 capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert f"127.0.0.1:{port}" in result.stderr and "POLICYQA_PORT" in result.stderr
+
+
+
+def test_a_request_answered_on_the_models_thread_keeps_its_request_id(engine) -> None:  # type: ignore[no-untyped-def]
+    """/v1/ask runs on the embedder's own thread (service.engine.on_model_thread): what it logs
+    there must still carry the request's id; an engine with an LLM configured stays off that
+    thread (an LLM call would hold every embedding behind it)."""
+    import asyncio
+    import copy
+    import threading
+
+    from service.engine import on_model_thread
+    from service.logs import request_id_var
+
+    def seen() -> tuple[str, str]:
+        return threading.current_thread().name, request_id_var.get()
+
+    async def ask(on) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+        request_id_var.set("req-model-thread")
+        return await on_model_thread(on, seen)
+
+    thread, request_id = asyncio.run(ask(engine))
+    assert thread.startswith("e5-embed") and request_id == "req-model-thread"
+    with_llm = copy.copy(engine)
+    with_llm.settings = engine.settings.model_copy(update={"llm_base_url": "http://127.0.0.1:9"})
+    thread, request_id = asyncio.run(ask(with_llm))
+    assert not thread.startswith("e5-embed") and request_id == "req-model-thread"
