@@ -77,7 +77,7 @@ def record(searcher: object, question: GoldQuestion, query: str) -> RankRecord:
 
     index = searcher.index  # type: ignore[attr-defined]
     parsed = parse(query, index.catalogue)
-    pool, candidates, x = searcher.explain(parsed)  # type: ignore[attr-defined]
+    pool, _, x = searcher.explain(parsed)  # type: ignore[attr-defined]
     product = searcher.search(parsed, 10)  # type: ignore[attr-defined]
     rec = RankRecord(question, pool=pool, features=x,
                      docs=frozenset(e.doc for e in question.evidence))
@@ -85,14 +85,15 @@ def record(searcher: object, question: GoldQuestion, query: str) -> RankRecord:
     rec.top_scores["product"] = max((h.score for h in product.hits), default=0.0)
     # The plain baselines read the question's own words (no expansion from the genre's
     # vocabulary, which is the product's): dense only, BM25 only, and RRF of the two.
-    plain_pool, candidates, _ = searcher.explain(replace(parsed, expansion=()))  # type: ignore[attr-defined]
+    plain_pool, signals, _ = searcher.explain(replace(parsed, expansion=()))  # type: ignore[attr-defined]
+    candidates = signals.candidates()
     by_cos = sorted(candidates, key=lambda c: -c.cosine)
     rec.rankings["dense"] = [c.row for c in by_cos if c.dense_rank is not None][:10]
     rec.top_scores["dense"] = by_cos[0].cosine if by_cos else 0.0
     by_bm25 = sorted((c for c in candidates if c.bm25_rank is not None), key=lambda c: c.bm25_rank)
     rec.rankings["bm25"] = [c.row for c in by_bm25][:10]
     rec.top_scores["bm25"] = by_bm25[0].bm25 if by_bm25 else 0.0
-    fused = rank.plain_rrf(candidates)
+    fused = rank.plain_rrf(signals)
     order = np.argsort(-fused, kind="stable")
     rec.rankings["rrf60"] = [plain_pool[i] for i in order[:10]]
     rec.top_scores["rrf60"] = float(fused[order[0]]) if len(order) else 0.0

@@ -56,12 +56,6 @@ def asked_kinds(query: Query) -> tuple[type[Fact], ...]:
     return _INTENT_KINDS.get(query.intent, ())
 
 
-def states_asked(facts: tuple[Fact, ...], offices: tuple[str, ...], kinds: tuple[type[Fact], ...]) -> bool:
-    if not kinds:
-        return False
-    return any(isinstance(f, kinds) for f in facts) or (Office in kinds and bool(offices))
-
-
 @dataclass(frozen=True)
 class Candidate:
     row: int
@@ -71,28 +65,87 @@ class Candidate:
     bm25_rank: int | None
 
 
-def features(candidates: list[Candidate], named: list[bool], flags: list[tuple[str, ...]],
-             numbered: list[bool], lengths: list[int], asked: list[bool],
-             fact_counts: list[int]) -> np.ndarray:
-    """One row of ``FEATURES`` per candidate, in the candidates' order. (Document-level
-    aggregates — a document's best cosine/BM25, its share of the candidates, title overlap —
-    were tried and dropped: cross-validated MRR fell on five of seven sets. The question's
-    IDF-weighted token coverage of the clause and of its headings added about 0.01 MRR and a
-    jieba pass over every candidate per query, so they are not used.)"""
-    top_cos = max((c.cosine for c in candidates), default=0.0)
-    top_bm25 = max((c.bm25 for c in candidates), default=0.0) or 1.0
-    rows = []
-    for c, is_named, f, is_numbered, length, is_asked, n_facts in zip(
-            candidates, named, flags, numbered, lengths, asked, fact_counts, strict=True):
-        rows.append((
-            c.cosine, c.cosine - top_cos, max(c.bm25, 0.0) / top_bm25,
-            PLAIN_RRF_K / (PLAIN_RRF_K + c.dense_rank) if c.dense_rank is not None else 0.0,
-            PLAIN_RRF_K / (PLAIN_RRF_K + c.bm25_rank) if c.bm25_rank is not None else 0.0,
-            float(c.dense_rank is not None and c.bm25_rank is not None), float(is_named),
-            float("header" in f or "signature" in f), float(not is_numbered),
-            math.log(max(length, 1)), float(is_asked), math.log1p(n_facts),
-        ))
-    return np.array(rows, dtype=np.float64).reshape(len(candidates), len(FEATURES))
+@dataclass(frozen=True)
+class ClauseSignals:
+    """What ranking reads of each clause that no question changes, one entry per clause row,
+    worked out once per generation (the ranker reads about a hundred rows per question)."""
+
+    doc_ids: np.ndarray  # str
+    header: np.ndarray  # bool: the document's header or signature lines
+    unnumbered: np.ndarray  # bool: a paragraph outside any numbering
+    log_length: np.ndarray
+    log_facts: np.ndarray
+    has_offices: np.ndarray  # bool
+    fact_kinds: dict[type[Fact], np.ndarray]  # bool per fact type: the clause states one
+
+    @classmethod
+    def of(cls, clauses: list[Any]) -> ClauseSignals:
+        kinds = (Condition, Contact, DateFact, Material, Office, Support)
+        return cls(
+            np.array([c.doc_id for c in clauses], dtype=object),
+            np.array([("header" in c.flags or "signature" in c.flags) for c in clauses], dtype=bool),
+            np.array([not c.numbered for c in clauses], dtype=bool),
+            np.array([math.log(max(len(c.text), 1)) for c in clauses], dtype=np.float64),
+            np.array([math.log1p(len(c.facts)) for c in clauses], dtype=np.float64),
+            np.array([bool(c.offices) for c in clauses], dtype=bool),
+            {kind: np.array([any(isinstance(f, kind) for f in c.facts) for c in clauses], dtype=bool)
+             for kind in kinds})
+
+    def asked(self, rows: np.ndarray, kinds: tuple[type[Fact], ...]) -> np.ndarray:
+        """Whether each of ``rows`` states a fact of one of ``kinds`` (an office named counts
+        for an asked office)."""
+        out = np.zeros(len(rows), dtype=bool)
+        for kind in kinds:
+            out |= self.fact_kinds[kind][rows]
+        if Office in kinds:
+            out |= self.has_offices[rows]
+        return out
+
+
+@dataclass(frozen=True)
+class Signals:
+    """One question's candidate rows (both top lists, dense first) and their signals; a rank
+    of -1 when the row is not in that list."""
+
+    rows: np.ndarray  # int64
+    cosine: np.ndarray
+    dense_rank: np.ndarray  # int64
+    bm25: np.ndarray
+    bm25_rank: np.ndarray  # int64
+
+    def candidates(self) -> list[Candidate]:
+        return [Candidate(int(r), float(c), int(d) if d >= 0 else None, float(b), int(k) if k >= 0 else None)
+                for r, c, d, b, k in zip(self.rows, self.cosine, self.dense_rank, self.bm25,
+                                         self.bm25_rank, strict=True)]
+
+
+def features(signals: Signals, named: np.ndarray, clauses: ClauseSignals,
+             kinds: tuple[type[Fact], ...]) -> np.ndarray:
+    """One row of ``FEATURES`` per candidate, in the candidates' order; ``named``: whether each
+    candidate's document is one the question names. (Document-level aggregates — a document's
+    best cosine/BM25, its share of the candidates, title overlap — were tried and dropped:
+    cross-validated MRR fell on five of seven sets. The question's IDF-weighted token coverage
+    of the clause and of its headings added about 0.01 MRR and a jieba pass over every
+    candidate per query, so they are not used.)"""
+    rows = signals.rows
+    x = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
+    if not len(rows):
+        return x
+    in_dense, in_bm25 = signals.dense_rank >= 0, signals.bm25_rank >= 0
+    top_bm25 = float(signals.bm25.max()) or 1.0
+    x[:, 0] = signals.cosine
+    x[:, 1] = signals.cosine - signals.cosine.max()
+    x[:, 2] = np.maximum(signals.bm25, 0.0) / top_bm25
+    x[:, 3] = np.where(in_dense, PLAIN_RRF_K / (PLAIN_RRF_K + np.maximum(signals.dense_rank, 0)), 0.0)
+    x[:, 4] = np.where(in_bm25, PLAIN_RRF_K / (PLAIN_RRF_K + np.maximum(signals.bm25_rank, 0)), 0.0)
+    x[:, 5] = in_dense & in_bm25
+    x[:, 6] = named
+    x[:, 7] = clauses.header[rows]
+    x[:, 8] = clauses.unnumbered[rows]
+    x[:, 9] = clauses.log_length[rows]
+    x[:, 10] = clauses.asked(rows, kinds)
+    x[:, 11] = clauses.log_facts[rows]
+    return x
 
 
 MODEL_FILE = "rank_model.txt"
@@ -127,7 +180,6 @@ def load_weights(path: Path = WEIGHTS_PATH) -> Weights | None:
     return Weights(str(data["version"]), booster)
 
 
-def plain_rrf(candidates: list[Candidate]) -> np.ndarray:
-    return np.array([(1 / (PLAIN_RRF_K + c.dense_rank + 1) if c.dense_rank is not None else 0.0)
-                     + (1 / (PLAIN_RRF_K + c.bm25_rank + 1) if c.bm25_rank is not None else 0.0)
-                     for c in candidates])
+def plain_rrf(signals: Signals) -> np.ndarray:
+    return (np.where(signals.dense_rank >= 0, 1 / (PLAIN_RRF_K + signals.dense_rank + 1), 0.0)
+            + np.where(signals.bm25_rank >= 0, 1 / (PLAIN_RRF_K + signals.bm25_rank + 1), 0.0))

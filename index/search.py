@@ -83,6 +83,7 @@ class LoadedIndex:
     catalogue: Catalogue = field(init=False)  # what a question can name (文号, titles, places)
     rows: dict[str, np.ndarray] = field(init=False)  # "doc:…"/"kind:…"/"office:…" -> clause rows, for filters
     current_of: dict[int, int] = field(init=False)  # a superseded version's row -> the latest's same clause
+    clause_signals: rank.ClauseSignals = field(init=False)  # what ranking reads of each clause
 
     def __post_init__(self) -> None:
         self.by_id = {c.clause_id: i for i, c in enumerate(self.clauses)}
@@ -96,6 +97,7 @@ class LoadedIndex:
         self.rows = {key: np.array(found, dtype=np.int64) for key, found in rows.items()}
         self.catalogue = Catalogue.of(self.manifest.get("documents", []))
         self.current_of = current_versions(self.clauses, self.manifest.get("documents", []))
+        self.clause_signals = rank.ClauseSignals.of(self.clauses)
 
     @property
     def generation(self) -> str:
@@ -364,37 +366,37 @@ class Searcher:
         """Score the union of both top lists with the fitted ranker (plain RRF without it),
         squashed into (0, 1): they order one question's candidates (the comparison spreading
         multiplies them); what the answer layer compares across clauses is ``citations.Strength``."""
-        pool, candidates, x = self.pool(dense_rank, bm25_rank, lexical, best, vector, query)
+        pool, signals, x = self.pool(dense_rank, bm25_rank, lexical, best, vector, query)
         if not pool:
             return {}
         weights = rank.load_weights()
         if weights is None:
-            scores = rank.plain_rrf(candidates)
+            scores = rank.plain_rrf(signals)
         else:
             scores = 1.0 / (1.0 + np.exp(-weights.score(x)))
-        return {i: float(s) for i, s in zip(pool, scores, strict=True)}
+        return dict(zip(pool, scores.tolist(), strict=True))
 
     def pool(self, dense_rank: list[int], bm25_rank: list[int], lexical: dict[int, float],
              best: dict[int, float], vector: np.ndarray, query: Query
-             ) -> tuple[list[int], list[rank.Candidate], np.ndarray]:
+             ) -> tuple[list[int], rank.Signals, np.ndarray]:
         """The candidate rows (both top lists), their signals and their feature matrix."""
         idx = self.index
         pool = list(dict.fromkeys([*dense_rank, *bm25_rank]))
         best.update(idx.backend.cosines([i for i in pool if i not in best], vector))
         d_rank = {i: r for r, i in enumerate(dense_rank)}
         b_rank = {i: r for r, i in enumerate(bm25_rank)}
-        candidates = [rank.Candidate(i, best[i], d_rank.get(i), lexical.get(i, 0.0), b_rank.get(i))
-                      for i in pool]
-        clauses = [idx.clauses[i] for i in pool]
-        kinds = rank.asked_kinds(query)
-        x = rank.features(candidates, [c.doc_id in query.named for c in clauses],
-                          [c.flags for c in clauses], [c.numbered for c in clauses],
-                          [len(c.text) for c in clauses],
-                          [rank.states_asked(c.facts, c.offices, kinds) for c in clauses],
-                          [len(c.facts) for c in clauses])
-        return pool, candidates, x
+        rows = np.array(pool, dtype=np.int64)
+        signals = rank.Signals(rows, np.array([best[i] for i in pool], dtype=np.float64),
+                               np.array([d_rank.get(i, -1) for i in pool], dtype=np.int64),
+                               np.array([lexical.get(i, 0.0) for i in pool], dtype=np.float64),
+                               np.array([b_rank.get(i, -1) for i in pool], dtype=np.int64))
+        clause_signals = idx.clause_signals
+        named = np.isin(clause_signals.doc_ids[rows], list(query.named)) if query.named \
+            else np.zeros(len(rows), dtype=bool)
+        x = rank.features(signals, named, clause_signals, rank.asked_kinds(query))
+        return pool, signals, x
 
-    def explain(self, query: Query) -> tuple[list[int], list[rank.Candidate], np.ndarray]:
+    def explain(self, query: Query) -> tuple[list[int], rank.Signals, np.ndarray]:
         """What ranking sees for ``query`` (no filters): candidate rows, signals, features.
         Used to fit the weights and to score the plain baselines over the same clauses."""
         idx = self.index
@@ -402,7 +404,9 @@ class Searcher:
         filters = Filters(doc_ids=query.scope)
         allowed = _allowed_clauses(idx, filters)
         if allowed is not None and len(allowed) == 0:
-            return [], [], np.zeros((0, len(rank.FEATURES)))
+            empty = np.zeros(0, dtype=np.int64)
+            return [], rank.Signals(empty, np.zeros(0), empty, np.zeros(0), empty), \
+                np.zeros((0, len(rank.FEATURES)))
         found = self._candidates(query, vector, filters, allowed)
         best = found.dense
         dense_rank = sorted(best, key=best.__getitem__, reverse=True)[:CANDIDATES]

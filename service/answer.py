@@ -104,9 +104,14 @@ def _overlap(sentence: str, q_tokens: set[str]) -> float:
 
 def _quotable(clause: Clause) -> list[str]:
     """Sentences an answer may quote: not addressed to a model (corpus.injection), not a formula."""
-    flagged = instruction_sentences(clause.text_match)  # with a payload sentence after one
-    return [s for s in sentences(clause.text_match)
-            if not is_flagged(s, flagged) and not _FORMULA.search(s)]
+    return list(_quotable_of(clause.text_match))
+
+
+@lru_cache(maxsize=20_000)
+def _quotable_of(text_match: str) -> tuple[str, ...]:
+    """(cached: the same clauses are read for many questions)"""
+    flagged = instruction_sentences(text_match)  # with a payload sentence after one
+    return tuple(s for s in sentences(text_match) if not is_flagged(s, flagged) and not _FORMULA.search(s))
 
 
 # A figure a sentence states: a digit, 百分之…, or Chinese numerals with a unit (三月底, 十五日).

@@ -290,3 +290,24 @@ def test_a_quoted_term_asked_about_is_answered_by_its_definition_first() -> None
     assert not defines(to_match("量产指标达到设计要求，量产即可申报。"), "量产")
     assert defining_first([0, 1, 2], [uses, says, called], ("量产",)) == [1, 0, 2]
     assert defining_first([0, 2], [uses, says, called], ("量产",)) == [0, 2]
+
+
+def test_rank_features_of_made_up_candidates() -> None:
+    """The feature matrix, worked out by hand for two candidates: one in both top lists, one
+    BM25-only whose document the question names, a header clause stating an office."""
+    from corpus.facts import Office
+    from index import rank
+
+    clauses = rank.ClauseSignals(
+        doc_ids=np.array(["a", "b"], dtype=object), header=np.array([False, True]),
+        unnumbered=np.array([False, True]), log_length=np.log(np.array([100.0, 10.0])),
+        log_facts=np.log1p(np.array([0.0, 2.0])), has_offices=np.array([False, True]),
+        fact_kinds={kind: np.array([False, False]) for kind in (Office,)})
+    signals = rank.Signals(np.array([0, 1]), np.array([0.9, 0.7]), np.array([0, -1]),
+                           np.array([4.0, 8.0]), np.array([1, 0]))
+    x = rank.features(signals, np.array([False, True]), clauses, (Office,))
+    expected = np.array([
+        [0.9, 0.0, 0.5, 1.0, 60 / 61, 1.0, 0.0, 0.0, 0.0, np.log(100), 0.0, 0.0],
+        [0.7, -0.2, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0, np.log(10), 1.0, np.log1p(2)]])
+    assert np.allclose(x, expected)
+    assert np.allclose(rank.plain_rrf(signals), [1 / 61 + 1 / 62, 1 / 61])
