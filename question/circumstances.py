@@ -15,6 +15,7 @@ from datetime import date
 
 from corpus.facts import Circumstances
 from question import vocabulary as v
+from question.places import gazetteer
 from question.numbers import money, people, percents, periods
 
 _SEGMENT = re.compile(r"[^,，。;；!！?？\n]+")
@@ -91,10 +92,27 @@ _PLACE_PATTERNS = (
 _PLACE_TAIL = re.compile(r"(?:的|了|这边|那边|这里|本地|里|注册|成立|这个|那个)+$")
 
 
+def _known_head(words: str) -> str:
+    """The places the gazetteer knows that ``words`` start with, one after another (上海被行政处罚
+    → 上海, 广州天河 → 广州天河); empty when they start with none."""
+    g = gazetteer()
+    head = ""
+    while found := next((words[:n] for n in range(len(words), 1, -1) if g.knows(words[:n])), None):
+        head, words = head + found, words[len(found):]
+    return head
+
+
 def _place(segment: str) -> str | None:
     for pattern in _PLACE_PATTERNS:
         for m in pattern.finditer(segment):
             place = _PLACE_TAIL.sub("", m.group("p"))
+            if pattern is _PLACE_PATTERNS[2] and m.end("p") == len(segment):
+                # 在… to the end of the clause: the words may run on past the place
+                # (在上海被行政处罚了); keep the places they start with
+                head = _known_head(place)
+                # ...and a named zone or town of it (苏州工业园区, 东莞松山湖高新区)
+                place = place if head and re.fullmatch(rf"[\u4e00-\u9fff]{{0,6}}{v.PLACE_SUFFIX}",
+                                                      place[len(head):]) else head
             if len(place) >= 2 and not any(w in place for w in v.NOT_PLACE) \
                     and not re.search(r"[一二三四五六七八九十\d]|新认定|认定|级", place):
                 return place

@@ -176,3 +176,15 @@ def test_a_sum_in_another_currency_keeps_its_unit() -> None:
 
 def test_asking_whether_the_law_allows_it_asks_for_a_verdict() -> None:
     assert asks_eligibility(to_match("我们是科技创新型中小企业，北京的条例允许发特别表决权股份吗？"))
+
+
+@pytest.mark.parametrize(("question", "place"), [
+    ("在上海被行政处罚了，处罚信息公示多久？", "上海"),      # the words run on past the place
+    ("我在北京读研究生，毕业后能落户吗？", "北京"),
+    ("我们在东莞，能申请吗？", "东莞"),
+    ("公司在广州天河，有补贴吗？", "广州天河"),            # two places, one after the other
+    ("企业在苏州工业园区，能拿多少？", "苏州工业园区"),     # a zone of a known city
+    ("我在厂里才干了8个月，能领失业金吗？", None),          # no place at all
+])
+def test_the_place_of_registration_is_a_place_not_the_words_after_it(question: str, place: str | None) -> None:
+    assert parse_circumstances(to_match(question)).place == place
