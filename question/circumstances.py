@@ -15,8 +15,8 @@ from datetime import date
 
 from corpus.facts import Circumstances
 from question import vocabulary as v
-from question.places import gazetteer
 from question.numbers import money, people, percents, periods
+from question.places import gazetteer
 
 _SEGMENT = re.compile(r"[^,，。;；!！?？\n]+")
 
