@@ -37,6 +37,10 @@ CONDITIONS_SHARED = 3.0  # weight of the words a conditions clause read unretrie
 _WORD_RULES = frozenset({"category", "condition"})
 TOP_MARGIN = 1.5
 _CONDITIONS_HEADING = re.compile(r"条件|资格")
+# A clause that opens by stating who qualifies (具备下列条件的…可以, 应当同时符合以下条件): where
+# the genre defines eligibility, unlike a schedule of tiers or a cap that also names bounds.
+_STATES_CONDITIONS = re.compile(r"(?:下列|以下|如下)(?:基本|申报|申请)?(?:条件|资格)|条件如下|"
+                                r"(?:应当|须|必须)(?:同时)?(?:符合|具备|满足)(?:下列|以下)")
 _DATES = ("施行", "有效期", "失效")
 # Words of a clause that states a document's validity (自…起施行, 有效期, 执行至, 政策期限为…).
 _VALIDITY_WORDS = re.compile(r"起施行|起实施|起执行|有效期|执行至|执行期限|政策期限|实施期限|同时废止|失效")
@@ -99,6 +103,10 @@ def decide(query: Query, cited: list[Hit], hits: Sequence[Hit],
                      question=query.own_match)
     deciding = {r.clause_id for r in result.deciding()}
     first = [h for h in pool if h.clause.clause_id in deciding]
+    # decided in a clause that states the conditions and in others besides (a schedule of
+    # tiers: 满1年不足5年…): the conditions clause is the one that says whether
+    stating = [h for h in first if _STATES_CONDITIONS.search(h.clause.text_match[:60])]
+    first = stating or first
     retrieved = [h for h in first if h.rank != 99]  # a conditions clause read unretrieved has no score
     if retrieved and len(retrieved) == len(first) and cited[0] not in first \
             and all(r.rule in _WORD_RULES for r in result.deciding()) \

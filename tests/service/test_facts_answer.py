@@ -95,6 +95,18 @@ def test_a_clause_about_another_degree_does_not_judge_the_asker() -> None:
     assert result.verdict == "not_eligible"
 
 
+def test_a_verdict_cites_the_clause_that_states_the_conditions_not_a_schedule_of_tiers() -> None:
+    schedule = hit("参保人员累计缴费时间满2年不足6年的，补助期限最长为6个月；累计缴费时间满6年的，"
+                   "补助期限最长为12个月。", heading=("第九条",))
+    conditions = Hit(replace(hit("具备下列条件的参保人员，可以领取生活补助：（一）参加失业保险，所在单位和本人已按照规定履行缴费义务满2年的；"
+                                 "（二）非因本人意愿中断就业的。", heading=("第八条",)).clause,
+                             clause_id="doc:2"), 0.9, 0.9, 0.9, 2)
+    query = parse("我在单位才干了10个月，单位和我一直交着失业保险，被辞退了，能领生活补助吗？")
+    result, cited = decide(query, [schedule, conditions], [schedule, conditions])
+    assert result.verdict == "not_eligible"
+    assert [h.clause.clause_id for h in cited] == ["doc:2"]
+
+
 def test_a_much_weaker_clause_of_another_measure_does_not_decide() -> None:
     retained = hit("见习单位留用见习学员，参加社会保险6个月以上的，按每人3000元给予留用补贴。",
                    heading=("第四章 见习基地管理", "第十八条"))
