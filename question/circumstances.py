@@ -106,13 +106,13 @@ def _place(segment: str) -> str | None:
     for pattern in _PLACE_PATTERNS:
         for m in pattern.finditer(segment):
             place = _PLACE_TAIL.sub("", m.group("p"))
-            if pattern is _PLACE_PATTERNS[2] and m.end("p") == len(segment):
-                # 在… to the end of the clause: the words may run on past the place
-                # (在上海被行政处罚了); keep the places they start with
+            if pattern is _PLACE_PATTERNS[2]:
+                # 在… is where anything happens (在电商平台上开网店, 在上海被行政处罚了): the words
+                # are a place when they start with places the gazetteer knows (kept with a named
+                # zone or town of theirs: 苏州工业园区) or end as a place does (高新区)
                 head = _known_head(place)
-                # ...and a named zone or town of it (苏州工业园区, 东莞松山湖高新区)
-                place = place if head and re.fullmatch(rf"[\u4e00-\u9fff]{{0,6}}{v.PLACE_SUFFIX}",
-                                                      place[len(head):]) else head
+                zone = re.fullmatch(rf"[\u4e00-\u9fff]{{0,6}}{v.PLACE_SUFFIX}", place[len(head):])
+                place = place if zone else head
             if len(place) >= 2 and not any(w in place for w in v.NOT_PLACE) \
                     and not re.search(r"[一二三四五六七八九十\d]|新认定|认定|级", place):
                 return place

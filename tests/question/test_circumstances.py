@@ -185,6 +185,8 @@ def test_asking_whether_the_law_allows_it_asks_for_a_verdict() -> None:
     ("公司在广州天河，有补贴吗？", "广州天河"),            # two places, one after the other
     ("企业在苏州工业园区，能拿多少？", "苏州工业园区"),     # a zone of a known city
     ("我在厂里才干了8个月，能领失业金吗？", None),          # no place at all
+    ("我在电商平台上开网店，要办登记吗？", None),          # where, but not a place
+    ("我们在高新区注册的，能申请吗？", "高新区"),
 ])
 def test_the_place_of_registration_is_a_place_not_the_words_after_it(question: str, place: str | None) -> None:
     assert parse_circumstances(to_match(question)).place == place
