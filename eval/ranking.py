@@ -40,8 +40,9 @@ class GoldSet:
 def all_sets(var: Path = ROOT / "var") -> list[GoldSet]:
     """Every gold set with its index: the project's, the shared seed/extra sets, the three
     dev2 sets over one index of the seeds plus the dev2 folders (used in place), and the
-    project's two blind dev2 sets over the same index (held out of every fit; the second
-    written last, after every rule here, and never looked into question by question)."""
+    project's three blind dev2 sets over the same index, written from the documents alone by
+    helpers who never saw the code (held out of every fit; the second and third never looked
+    into question by question, the third written in session 10)."""
     seeds, extra, dev2 = var / "eval-seeds-index", var / "eval-index", var / "eval-dev2-index"
     return [
         GoldSet("dev", ROOT / "eval" / "gold" / "dev.jsonl", SEEDS, seeds),
@@ -52,6 +53,7 @@ def all_sets(var: Path = ROOT / "var") -> list[GoldSet]:
           for part in ("regulations", "published", "guides")),
         GoldSet("dev2-blind", ROOT / "eval" / "gold" / "dev2-blind.jsonl", DEV2, dev2, held_out=True),
         GoldSet("dev2-blind2", ROOT / "eval" / "gold" / "dev2-blind2.jsonl", DEV2, dev2, held_out=True),
+        GoldSet("dev2-blind3", ROOT / "eval" / "gold" / "dev2-blind3.jsonl", DEV2, dev2, held_out=True),
     ]
 
 
