@@ -42,7 +42,8 @@ def all_sets(var: Path = ROOT / "var") -> list[GoldSet]:
     dev2 sets over one index of the seeds plus the dev2 folders (used in place), and the
     project's three blind dev2 sets over the same index, written from the documents alone by
     helpers who never saw the code (held out of every fit; the second and third never looked
-    into question by question, the third written in session 10)."""
+    into question by question, the third written in session 10; the fourth, also of session
+    10, weighted to near misses and offices, is read to find failures)."""
     seeds, extra, dev2 = var / "eval-seeds-index", var / "eval-index", var / "eval-dev2-index"
     return [
         GoldSet("dev", ROOT / "eval" / "gold" / "dev.jsonl", SEEDS, seeds),
@@ -54,6 +55,7 @@ def all_sets(var: Path = ROOT / "var") -> list[GoldSet]:
         GoldSet("dev2-blind", ROOT / "eval" / "gold" / "dev2-blind.jsonl", DEV2, dev2, held_out=True),
         GoldSet("dev2-blind2", ROOT / "eval" / "gold" / "dev2-blind2.jsonl", DEV2, dev2, held_out=True),
         GoldSet("dev2-blind3", ROOT / "eval" / "gold" / "dev2-blind3.jsonl", DEV2, dev2, held_out=True),
+        GoldSet("dev2-blind4", ROOT / "eval" / "gold" / "dev2-blind4.jsonl", DEV2, dev2, held_out=True),
     ]
 
 

@@ -83,6 +83,9 @@ _DETAILS: list[tuple[re.Pattern[str], Detail]] = [
                 r"要交哪些|带什么|需要.*材料"), Detail("materials", "材料清单")),
     (re.compile(r"电话|联系方式|联系人|联系谁|找谁咨询|咨询谁|邮箱|电子信箱|地址|寄到|寄往|邮寄"),
      Detail("contact", "联系方式")),
+    # a limit on the applicant's age (有没有年龄限制, 多少岁以下才能报)
+    (re.compile(r"年龄(?:限制|上限|下限|要求|界限)|多大年龄|年龄多大|(?:多少|几)岁(?:以下|以内|以上|之前)|超龄"),
+     Detail("age", "年龄限制")),
 ]
 
 
@@ -178,4 +181,9 @@ def sentence_has_detail(sentence: str, detail: Detail, question_match: str) -> b
         return bool(CONTACT.search(sentence))
     if detail.name == "materials":
         return bool(_MATERIALS.search(sentence))
+    if detail.name == "age":
+        return bool(_AGE.search(sentence))
     return bool(NUMBER.search(sentence))
+
+
+_AGE = re.compile(r"周岁|年龄|[\d一二三四五六七八九十]岁")

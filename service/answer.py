@@ -122,6 +122,9 @@ AMOUNT = Detail("amount", "金额")
 # How far down the hits a clause of the answering document that states the asked detail is
 # taken, and how close to the best one's its ranker score must be (without saying the asked thing).
 DETAIL_REACH = 5
+# Words that end the name of a body that can handle something (经济局, 社会保险经办机构, 专项小组,
+# 国务院): a clause without one names nobody, whatever the office extractor found.
+_AGENCY = re.compile(r"局|委员会|委|办公室|厅|部门|机构|中心|小组|政府|院|署|银行")
 DETAIL_SCORE_RATIO = 0.7
 CONTACT_LIMIT = 4  # a clause of contacts: phone, person, e-mail, address each on its own
 
@@ -417,6 +420,18 @@ def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Gene
         own_words = {"县": "区县一级", "市": "市一级"}.get(own, own)
         return scoped, Draft(f"{named}是{own_words}的规定，已收录的文件中没有找到{place}{level}级"
                              f"对此的规定。[1]", False, scoped[:1], ["asked_detail_missing"])
+    if district := near_miss.other_district(query, scoped[0], generation):
+        asked, own = district
+        return scoped, Draft(f"所引文件是{own}的规定，已收录的文件中没有{asked}的规定。[1]", False,
+                             scoped[:1], ["unknown_place"])
+    if unlisted := near_miss.unlisted_level(query, scoped):
+        asked, stated = unlisted
+        return scoped, Draft(f"文件只规定了{'、'.join(stated)}的标准，未规定{asked}的。[1]", False,
+                             scoped[:1], ["asked_detail_missing"])
+    if later := near_miss.unstated_batch(query, scoped):
+        asked, stated = later
+        return scoped, Draft(f"文件只提到{'、'.join(stated)}的情况，未涉及{asked}。[1]", False,
+                             scoped[:1], ["asked_detail_missing"])
     if near_miss.successor_asked(query, scoped, lapsed):
         title = titles.get(scoped[0].clause.doc_id)
         named = f"《{to_match(title)}》" if title else "该文件"
@@ -591,7 +606,9 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
         eligibility, cited = facts_answer.decide(query, cited, hits,
                                                  _document(generation, cited[0].clause.doc_id))
 
-    if detail is not None and eligibility is None:
+    # an asked limit (年龄上限) is answered by the clause that sets it, whatever the verdict on
+    # the other conditions
+    if detail is not None and (eligibility is None or detail.name == "age"):
         has = [h for h in cited if states_detail(h, detail, q_match)]
         if not has:
             # another clause of the same document may state it (一、申报条件 … 五、联系方式)
@@ -645,6 +662,13 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
         if offices:
             marks = "".join(f"[{i + 1}]" for i, h in enumerate(cited) if office_names(h))
             lines.append(f"责任单位：{'、'.join(offices)}{marks}。")
+        elif detail is None and not query.asks_eligibility and not any(
+                office_names(h) or _AGENCY.search(h.clause.text_match)
+                for h in hits[:DETAIL_REACH] if h.clause.doc_id == cited[0].clause.doc_id):
+            # who handles it, asked of a document that names no agency near the measure (a
+            # roundup page listing a district's awards and their basis): not stated
+            return Draft(f"文件提到{_topic(q_match, cited[0])}，但未规定负责或受理的部门。[1]", False,
+                         cited[:1], ["asked_detail_missing"])
     if intent in ("eligibility", "process") and not query.defined and len(cited) > 1 \
             and cited[0].clause.heading_path[:-1] \
             and not is_list(cited[0].clause) \

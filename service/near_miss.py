@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from corpus.clean import to_match
 from index.search import Hit
 from question.intent import ASKING_WORDS, PHRASE, Detail
+from question.numbers import cn_number
 from question.places import MUNICIPALITIES, gazetteer, suffixed_counties
 from question.query import Query
 from service.amounts import word_pairs
@@ -360,3 +361,60 @@ def year_not_covered(question: str, text: str) -> str | None:
     if any(int(a) <= int(years[0]) <= int(b) for a, b in _YEAR_SPAN.findall(text)):
         return None
     return years[0]
+
+
+_NUMBERED_LEVEL = re.compile(r"(?<![第\d一二三四五六七八九十])([\d一二三四五六七八九十]{1,3})(?:级|星级?)(?!(?:政府|财政|部门|单位|行政|以上|及以上|以下|及以下))")
+_OPEN_LEVEL = re.compile(r"([\d一二三四五六七八九十]{1,3})(?:级|星级?)(?:及)?(以上|以下)")
+
+
+def _level_numbers(text: str) -> set[float]:
+    return {n for m in _NUMBERED_LEVEL.finditer(text) if (n := cn_number(m.group(1))) is not None}
+
+
+def unlisted_level(query: Query, scoped: Sequence[Hit]) -> tuple[str, list[str]] | None:
+    """A numbered level the asker names (评估达到了五级) when the answering clause grades by
+    numbered levels (二级、三级、四级…分别) and names neither it nor an open end that covers it
+    (三级及以上): (the asked level, the levels stated), else None."""
+    asked = _level_numbers(query.own_match)
+    if len(asked) != 1 or not scoped:
+        return None
+    text = scoped[0].clause.text_match
+    stated = _level_numbers(text)
+    level = next(iter(asked))
+    if len(stated) < 2 or level in stated:
+        return None
+    for m in _OPEN_LEVEL.finditer(text):
+        bound = cn_number(m.group(1))
+        if bound is not None and (level >= bound if m.group(2) == "以上" else level <= bound):
+            return None
+    written = [m.group(0) for m in _NUMBERED_LEVEL.finditer(text)]
+    asked_word = next(m.group(0) for m in _NUMBERED_LEVEL.finditer(query.own_match))
+    return asked_word, list(dict.fromkeys(written))
+
+
+_BATCH = re.compile(r"(首|第[\d一二三四五六七八九十]{1,3})(批|期)")
+
+
+def unstated_batch(query: Query, scoped: Sequence[Hit]) -> tuple[str, list[str]] | None:
+    """A later batch or phase asked (第二批批了多少) when the answering clause reports other
+    batches only (首批…已批出): (the asked one, those stated), else None."""
+    asked = [m.group(0) for m in _BATCH.finditer(query.own_match) if m.group(1) not in ("首", "第一")]
+    if len(asked) != 1 or not scoped:
+        return None
+    stated = list(dict.fromkeys(m.group(0) for m in _BATCH.finditer(scoped[0].clause.text_match)))
+    if not stated or asked[0] in stated:
+        return None
+    return asked[0], stated
+
+
+def other_district(query: Query, hit: Hit, generation: Generation) -> tuple[str, str] | None:
+    """A county-level place asked (沙坪坝区奖多少) when the answering document is another
+    county's own text (its title or issuer names 九龙坡 of the same city): (asked, the
+    document's), else None. A city's or province's text may hold for its districts; another
+    district's does not."""
+    counties = gazetteer().counties
+    asked = [p for p in query.places if p in counties]
+    own = [p for p in generation.index.catalogue.doc_places.get(hit.clause.doc_id, ()) if p in counties]
+    if not asked or not own or any(related(a, o) for a in asked for o in own):
+        return None
+    return asked[0], own[0]

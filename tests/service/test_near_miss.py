@@ -15,8 +15,11 @@ from service.near_miss import (
     document_tier,
     elsewhere,
     mentions_fee,
+    other_district,
     unindexed_titles,
+    unlisted_level,
     unspoken_for,
+    unstated_batch,
     unstated_detail,
 )
 
@@ -108,6 +111,7 @@ TIER_CORPUS = {
     "county.txt": "平阴县人民政府关于促进企业上市的奖励办法\n一、对在境内主板首发上市的我县企业，在市级奖励基础上，县里给予奖励200万元。\n",
     "untitled.txt": "一、对我区新认定的高新技术企业给予奖励10万元。\n二、对来津投资的企业，参照天津等地做法给予支持。\n",
     "law.txt": "促进中小企业发展条例\n第一条 向中小企业预留的采购份额应当占年度政府采购项目预算总额的百分之三十以上。\n",
+    "district.txt": "广州市天河区促进青年创业办法\n一、对在本区新注册的创业企业给予一次性奖励5万元。\n",
 }
 
 
@@ -210,3 +214,57 @@ def test_a_date_left_to_a_later_notice_answers_no_when() -> None:
                   "2020年开拓市场项目的申报指南待发布通知后进行申报。")
     assert date_left_to_notice(parse("2020年开拓市场项目什么时候开始申报？"), [clause])
     assert not date_left_to_notice(parse("2019年下半年开拓市场项目的申报通知哪天发的？"), [clause])
+
+
+def test_another_district_s_own_text_does_not_answer_for_the_asked_district(tier_generation) -> None:  # type: ignore[no-untyped-def]
+    award = next(c for c in tier_generation.index.clauses if "5万元" in c.text)
+    hit = Hit(award, 1.0, 1.0, 1.0, 0)
+    asked = tier_generation.parse("我们在广州越秀区新注册了一家创业企业，区里奖多少？")
+    assert other_district(asked, hit, tier_generation) == ("越秀区", "天河")
+    assert other_district(tier_generation.parse("在天河新注册的创业企业奖多少？"), hit, tier_generation) is None
+    # the city the district lies in is no other district
+    assert other_district(tier_generation.parse("在广州新注册的创业企业奖多少？"), hit, tier_generation) is None
+
+
+def test_a_level_the_graded_clause_does_not_name_is_not_answered() -> None:
+    graded = [_hit("对改造后数字化水平达到二级、三级、四级的企业，最高分别补助20万元、30万元、40万元。")]
+    assert unlisted_level(parse("我们的评估达到了五级，能补多少？"), graded) == ("五级", ["二级", "三级", "四级"])
+    assert unlisted_level(parse("评估达到了三级，能补多少？"), graded) is None
+    # an open end covers the levels beyond it
+    open_ended = [_hit("达到二级的补助20万元，达到三级及以上的补助30万元。")]
+    assert unlisted_level(parse("我们达到了五级，能补多少？"), open_ended) is None
+    # one level is no grading
+    assert unlisted_level(parse("我们达到了五级，能补多少？"), [_hit("达到二级的补助20万元。")]) is None
+
+
+def test_a_later_batch_than_those_reported_is_not_answered() -> None:
+    news = [_hit("首批援助计划免息贷款已于今日批出，涉及50宗申请，总金额约2000万元。")]
+    assert unstated_batch(parse("第二批免息贷款批了多少宗？"), news) == ("第二批", ["首批"])
+    assert unstated_batch(parse("首批免息贷款批了多少宗？"), news) is None
+    assert unstated_batch(parse("第二批什么时候批？"), [_hit("贷款审批工作正在进行。")]) is None
+
+
+def test_who_handles_it_asked_of_a_text_that_names_no_body_is_a_near_miss(tier_generation) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from service.answer import compose
+
+    award = next(c for c in tier_generation.index.clauses if "5万元" in c.text)
+    asked = tier_generation.parse("天河新注册创业企业的5万元奖励，要向哪个部门申请？")
+    assert asked.intent == "responsible_office"
+    draft = compose(asked, [Hit(award, 1.0, 1.0, 1.0, 0)], 1.0, tier_generation, 0.0)
+    assert not draft.answerable and "未规定负责或受理的部门" in draft.answer
+    # a body named in the clause, even one the office extractor does not read, is an answer
+    named = replace(award, text=award.text + "由区青年创业服务中心受理。",
+                    text_match=award.text_match + "由区青年创业服务中心受理。")
+    assert compose(asked, [Hit(named, 1.0, 1.0, 1.0, 0)], 1.0, tier_generation, 0.0).answerable
+
+
+def test_an_asked_age_limit_is_a_detail_of_its_own() -> None:
+    from question.intent import asked_details, sentence_has_detail
+
+    assert [d.name for d in asked_details("办创业担保贷款有没有年龄限制?")] == ["age"]
+    assert [d.name for d in asked_details("我今年57岁,能办创业担保贷款吗?")] == []  # stated, not asked
+    age = asked_details("报名有没有年龄上限?")[0]
+    assert sentence_has_detail("申请人年龄在18周岁以上、60周岁以下。", age, "")
+    assert not sentence_has_detail("贷款额度最高30万元。", age, "")
