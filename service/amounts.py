@@ -219,12 +219,33 @@ _COUNT = re.compile(r"(?<![\d.])(\d{1,4}|[一二两三四五六七八九十]{1,3
 _PERSONS = re.compile(r"(?<![\d.])(\d{1,4}|[一二两三四五六七八九十]{1,3})(个|名|位|人)")
 
 
+# A sum per time (每人每次2元, 每月500元) and the asker's count of those times (送了22次餐,
+# 见习了6个月): the words that count them.
+_TIMES = {"次": re.compile(r"(?<![\d.])(\d{1,4}|[一二两三四五六七八九十]{1,3})(次)"),
+          "月": re.compile(r"(?<![\d.])(\d{1,3}|[一二两三四五六七八九十]{1,3})(个月)")}
+
+
+_PHRASE_CUT = re.compile(r"[,，。;；?？!！、]")
+
+
 def _per_unit(support: Support, asker: str) -> str:
     """「您的3件按每项5000元共1.5万元」 when the support is a sum per unit (and no more: 每项每年
-    is per year too) and the asker counts such units once; held to the cap."""
-    if support.amount is None or not support.base or not re.fullmatch(r"每[项件个家户台套人]", support.base):
+    is per year too) and the asker counts such units once; a sum per time (每次, 每月) for
+    the times the asker counts; held to the cap."""
+    if support.amount is None or not support.base:
         return ""
-    if support.base == "每人":
+    times = re.fullmatch(r"(?:每人)?每(次|月)", support.base)
+    if not times and not re.fullmatch(r"每[项件个家户台套人]", support.base):
+        return ""
+    if times:
+        # times counted of what the measure pays for (送了22次餐 for 送餐补贴, 见习了6个月 for a
+        # 见习期间 sum), not of something else (社保交了7个月)
+        counts = {(value, m.group(2)) for m in _TIMES[times.group(1)].finditer(asker)
+                  if (value := number(m.group(1))) is not None and value >= 2
+                  and word_pairs(_PHRASE_CUT.split(asker[max(0, m.start() - 6):m.start()])[-1]
+                                 + _PHRASE_CUT.split(asker[m.end():m.end() + 3])[0])
+                  & word_pairs(support.text)}
+    elif support.base == "每人":
         # people counted only when the asker names them as the measure does (留用了2个见习生
         # against 留用见习学员…按每人3000元): not their headcount (在职职工40人)
         counts = {(value, m.group(2)) for m in _PERSONS.finditer(asker)

@@ -163,12 +163,39 @@ def support_line(query: Query, cited: Sequence[Hit],
             return "\n".join(lines)
     if not found:
         return None
+    if (level := _asked_level(query.own_match)) is not None:
+        # 照护需求评估是3级: the support whose own level label holds it (3-5级…每次4元), not the
+        # one before it in the same clause (1-2级…每次2元)
+        fitting = [item for item in found if _level_label_holds(item[2].text, level)]
+        found = fitting or found
     shared, n, support = max(found, key=lambda item: (item[0], item[1]))
     if shared == 0 and len(found) > 1:
         return None  # several measures, none the question names: quoting is more faithful
     if not _caps_stated(support):
         return None  # 珠三角地区每年最高6000元,其他地区每年最高4000元: one cap alone would mislead
     return support_sentence(support, query.circumstances, cite=f"[{-n}]", asker=query.own_match)
+
+
+_ASKER_LEVEL = re.compile(r"(?:是|达到|评为|评上|属于|为)了?(\d{1,2})级")
+_LEVEL_LABEL = re.compile(r"(\d{1,2})(?:级)?\s*[-－—~至到]\s*(\d{1,2})级|(?<![\d\-－—~])(\d{1,2})级")
+
+
+def _asked_level(asker: str) -> int | None:
+    """The numbered level the asker says they are at (评估是3级), when they say one."""
+    levels = {int(m.group(1)) for m in _ASKER_LEVEL.finditer(asker)}
+    return levels.pop() if len(levels) == 1 else None
+
+
+def _level_label_holds(text: str, level: int) -> bool:
+    """Whether the last level label of a support's text (the one that qualifies its sum:
+    …3-5级补贴标准为每人每次4元) holds ``level``."""
+    labels = list(_LEVEL_LABEL.finditer(text))
+    if not labels:
+        return False
+    last = labels[-1]
+    if last.group(3) is not None:
+        return int(last.group(3)) == level
+    return int(last.group(1)) <= level <= int(last.group(2))
 
 
 def _supports(query: Query, cited: Sequence[Hit]) -> list[tuple[int, int, Support]]:

@@ -371,3 +371,21 @@ def test_a_threshold_tier_keeps_its_sum() -> None:
     by_revenue = Support("奖励", tiers=(Tier("营业收入1亿元以上", amount=1_000_000, threshold=1e8),
                                       Tier("营业收入5亿元以上", amount=3_000_000, threshold=5e8)))
     assert terms(by_revenue) == "分档奖励营业收入1亿元以上100万元、营业收入5亿元以上300万元"
+
+
+def test_a_sum_per_time_is_worked_out_for_the_times_the_asker_counts_of_it() -> None:
+    from service.amounts import _per_unit
+
+    meals = Support(kind="补助", amount=3.0, base="每人每次", text="为老年人提供送餐服务的,按每人每次3元给予送餐补贴")
+    assert _per_unit(meals, "每个月给他送20次餐,能补多少") == "您的20次按每人每次3元共60元"
+    monthly = Support(kind="补助", amount=800.0, base="每月", text="见习期间按每月800元给予生活费补贴")
+    assert _per_unit(monthly, "小王来见习,见习了5个月,一共多少") == "您的5个月按每月800元共4000元"
+    # months counted of something else are not the months paid for
+    assert _per_unit(monthly, "社保交了5个月,生活费补贴多少") == ""
+
+
+def test_the_support_of_the_asker_s_level_is_the_one_stated() -> None:
+    clause = hit("为照护等级1-5级的老人提供助餐服务可享受助餐补贴，其中，照护等级1-2级补贴标准为每人每次1元，"
+                 "3-5级补贴标准为每人每次3元。")
+    line = support_line(parse("我妈照护评估是4级，助餐补贴每次多少？"), [clause])
+    assert line is not None and "3元" in line and "1元" not in line
