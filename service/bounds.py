@@ -146,7 +146,8 @@ def _stated(question: str) -> list[tuple[Quantity, frozenset[str]]]:
             and not (q.unit == "岁" and _KIN.search(_phrase_of(question, q)))]
 
 
-def _pick(bound: Bound, stated: list[tuple[Quantity, frozenset[str]]], topical: bool) -> list[Quantity]:
+def _pick(bound: Bound, stated: list[tuple[Quantity, frozenset[str]]], topical: bool,
+          every: bool = False) -> list[Quantity]:
     """The asker's figures this bound is about: of the same kind of quantity, those whose words
     best match the bound's. A figure that shares no word with it counts only when it is the
     asker's one figure of that kind and either an age or in a sentence on the asker's topic
@@ -158,6 +159,8 @@ def _pick(bound: Bound, stated: list[tuple[Quantity, frozenset[str]]], topical: 
     best = max(s for s, _ in scored)
     if best == 0 and not (len(same) == 1 and (bound.q.unit == "岁" or topical)):
         return []
+    if every and best > 0:  # 前年接收了55个、去年接收了48个: each year's figure is the bound's
+        return [q for s, q in scored if s > 0]
     return [q for s, q in scored if s == best]
 
 
@@ -169,12 +172,19 @@ def _combine(statuses: list[str]) -> str:
     return "unknown"
 
 
+# A bound every period must meet (连续两年每年接收…超过50人, 近三年均…): each of the asker's
+# figures for it counts, so one that fails fails it.
+_EVERY = re.compile(r"每年|每个?年度|连续[^,;。]{0,3}年|均|各年")
+
+
 def _judge(bound: Bound, stated: list[tuple[Quantity, frozenset[str]]],
-           topical: bool) -> tuple[str, Quantity | None]:
-    picked = _pick(bound, stated, topical)
-    status = _combine(["met" if holds(q.value, bound.comparator, bound.q.value) else "not_met"
-                       for q in picked])
-    return status, picked[0] if picked else None
+           topical: bool, every: bool = False) -> tuple[str, Quantity | None]:
+    picked = _pick(bound, stated, topical, every)
+    statuses = ["met" if holds(q.value, bound.comparator, bound.q.value) else "not_met" for q in picked]
+    if every and "not_met" in statuses:
+        failing = picked[statuses.index("not_met")]
+        return "not_met", failing
+    return _combine(statuses), picked[0] if picked else None
 
 
 def check_bounds(sentence: str, question: str) -> tuple[str, str, str]:
@@ -189,7 +199,8 @@ def check_bounds(sentence: str, question: str) -> tuple[str, str, str]:
     for b in bounds(sentence):
         if b.q.start < skip_until:
             continue
-        status, q = _judge(b, stated, topical)
+        status, q = _judge(b, stated, topical,
+                           every=bool(_EVERY.search(sentence[max(0, b.q.start - 16):b.q.start])))
         if q is None:
             continue
         if b.guard:

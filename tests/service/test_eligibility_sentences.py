@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from corpus.clean import to_match
+from service.bounds import check_bounds
 from service.situations import check_clause, check_text
 from service.windows import commitment
 
@@ -111,3 +113,10 @@ def test_a_rate_of_the_headcount_worked_out_from_the_asker_s_counts() -> None:
     assert share_of_total(rule, "我们是一家18人的小企业，上一年度裁了5个人，还能申请吗？") == (
         "not_met", "裁员率不高于参保职工总数20%", "18人的小企业，上一年度裁了5个人")
     assert share_of_total(rule, "我们是一家18人的小企业，上一年度裁了2个人，还能申请吗？")[0] == "met"  # type: ignore[index]
+
+
+def test_a_bound_every_year_must_meet_fails_on_one_year_that_does_not() -> None:
+    bound = to_match("示范企业连续两年每年新招用员工超过30人(含30人)")
+    status, _, stated = check_bounds(bound, to_match("我们前年新招了35个员工，去年新招了26个，能申请吗"))
+    assert status == "not_met" and "26" in stated
+    assert check_bounds(bound, to_match("我们前年新招了35个员工，去年新招了32个，能申请吗"))[0] == "met"
