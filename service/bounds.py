@@ -174,7 +174,7 @@ def _combine(statuses: list[str]) -> str:
 
 # A bound every period must meet (连续两年每年接收…超过50人, 近三年均…): each of the asker's
 # figures for it counts, so one that fails fails it.
-_EVERY = re.compile(r"每年|每个?年度|连续[^,;。]{0,3}年|均|各年")
+_EVERY = re.compile(r"每年|每个?年度|连续[^,;。]{0,3}年|(?<![平人])均|各年")  # not 平均, 人均
 
 
 def _judge(bound: Bound, stated: list[tuple[Quantity, frozenset[str]]],
