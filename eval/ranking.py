@@ -43,7 +43,9 @@ def all_sets(var: Path = ROOT / "var") -> list[GoldSet]:
     project's three blind dev2 sets over the same index, written from the documents alone by
     helpers who never saw the code (held out of every fit; the second and third never looked
     into question by question, the third written in session 10; the fourth, also of session
-    10, weighted to near misses and offices, is read to find failures)."""
+    10, weighted to near misses and offices, is read to find failures; the fifth, of session 11,
+    spread over all 46 documents with the asker's own figures, scored first untouched and then
+    read to find failures)."""
     seeds, extra, dev2 = var / "eval-seeds-index", var / "eval-index", var / "eval-dev2-index"
     return [
         GoldSet("dev", ROOT / "eval" / "gold" / "dev.jsonl", SEEDS, seeds),
@@ -56,6 +58,7 @@ def all_sets(var: Path = ROOT / "var") -> list[GoldSet]:
         GoldSet("dev2-blind2", ROOT / "eval" / "gold" / "dev2-blind2.jsonl", DEV2, dev2, held_out=True),
         GoldSet("dev2-blind3", ROOT / "eval" / "gold" / "dev2-blind3.jsonl", DEV2, dev2, held_out=True),
         GoldSet("dev2-blind4", ROOT / "eval" / "gold" / "dev2-blind4.jsonl", DEV2, dev2, held_out=True),
+        GoldSet("dev2-blind5", ROOT / "eval" / "gold" / "dev2-blind5.jsonl", DEV2, dev2, held_out=True),
     ]
 
 

@@ -241,8 +241,12 @@ def choose(query: Query, hits: list[Hit], index: LoadedIndex,
     if query.comparison and len(sides(query)) >= 2 and len(cited) < MAX_CITED \
             and len({h.clause.doc_id for h in cited}) == 1:
         # 区里和市里分别…, 广东和国务院条例一样吗: the other side is another document's clause that
-        # states what is asked, however weaker it matches
+        # states what is asked, however weaker it matches. Where every side is a place and the
+        # places name documents, it is one of those documents: 分别 between two things one
+        # document covers (新建的和技改项目分别…) compares no documents.
+        by_place = query.named if query.named and not sides(query) - set(query.places) else None
         other = next((h for h in ranked[1:COMPARED_REACH] if h.clause.doc_id != cited[0].clause.doc_id
+                      and (by_place is None or h.clause.doc_id in by_place)
                       and (query.detail is None or _states(h.clause, query.detail, query.match))), None)
         if other is not None:
             cited.append(other)
