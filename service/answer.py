@@ -476,7 +476,7 @@ def _statute_dates(query: Query, events: list[str], cited: list[Hit], hits: list
     line, clauses = found
     retrieved = {h.clause.clause_id: h for h in hits}
     used = [retrieved.get(c.clause_id) or Hit(c, 0.0, 0.0, 0.0, 99) for c in clauses]
-    note = facts_answer.status_note(records.get(clauses[0].doc_id), today)
+    note = facts_answer.status_note(records.get(clauses[0].doc_id), today, records.values())
     if note:
         line = f"{line.rstrip('。')}（{note}）。"
     return Draft(line, True, used, [])
@@ -702,8 +702,15 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
         lines[:0] = support.split("\n")  # one line per compared document
     if intent == "responsible_office" and lines:
         lines, cited = offices_answer.with_full_names(lines, cited, document)
-    note = facts_answer.status_note(records.get(cited[0].clause.doc_id), today)
+    record = records.get(cited[0].clause.doc_id)
+    note = facts_answer.status_note(record, today, records.values())
     if note and lines:  # said in the first sentence, not after it
+        repealing = facts_answer.repealing_clause(record, records, index.clauses) if record else None
+        if repealing is not None and len(cited) < citations.MAX_CITED \
+                and all(h.clause.clause_id != repealing.clause_id for h in cited):
+            # the repeal is the repealing text's statement: cited beside the note
+            cited = [*cited, Hit(repealing, 0.0, 0.0, 0.0, 99)]
+            note = f"{note}[{len(cited)}]"
         lines[0] = f"{lines[0].rstrip('。')}（{note}）。"
     answer = "\n".join(lines) if lines else NOT_FOUND
     return Draft(answer, bool(lines), cited, [], eligibility)

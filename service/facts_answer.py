@@ -9,7 +9,7 @@ each applies.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -240,12 +240,13 @@ def chinese_date(iso: str | None) -> str | None:
     return f"{year}年{month}月{day}日"
 
 
-def _standing(record: Mapping[str, Any], status: str) -> str:
+def _standing(record: Mapping[str, Any], status: str, since: str | None = None) -> str:
     if status == "expired":
         return f"已于{chinese_date(record.get('date_expires'))}失效" if record.get("date_expires") \
             else "已失效"
     if status == "repealed":
-        return f"已被《{to_match(record['repealed_by'])}》废止" if record.get("repealed_by") \
+        when = f"自{since}起" if since else ""
+        return f"已{when}被《{to_match(record['repealed_by'])}》废止" if record.get("repealed_by") \
             else "已废止"
     if status == "draft":
         return "为征求意见稿，尚未施行"
@@ -254,8 +255,22 @@ def _standing(record: Mapping[str, Any], status: str) -> str:
     return ""
 
 
-def status_note(record: Mapping[str, Any] | None, today: date) -> str | None:
-    """What an answer from a document not in force must say in its first sentence."""
+def repeal_date(record: Mapping[str, Any], records: Iterable[Mapping[str, Any]]) -> str | None:
+    """When the indexed text that repeals ``record`` took effect (its 同时废止 takes effect with
+    it), as 2022年11月1日; None when that text or its date is not indexed."""
+    by = to_match(record.get("repealed_by") or "")
+    if not by:
+        return None
+    repealing = next((r for r in records if to_match(r.get("title") or "") == by), None)
+    if repealing is None:
+        return None
+    return chinese_date(repealing.get("date_effective") or repealing.get("date_issued"))
+
+
+def status_note(record: Mapping[str, Any] | None, today: date,
+                records: Iterable[Mapping[str, Any]] = ()) -> str | None:
+    """What an answer from a document not in force must say in its first sentence; ``records``:
+    every indexed document's, where the repealing text's date is read."""
     if record is None:
         return None
     status = status_now(dict(record), today)
@@ -265,7 +280,8 @@ def status_note(record: Mapping[str, Any] | None, today: date) -> str | None:
             # a rule the latest version no longer words this way (the rest is cited from it)
             return f"注意：此为《{title}》{issued}的文本，该文件已有更新的版本"
         return None
-    return f"注意：《{title}》{_standing(record, status)}"
+    since = repeal_date(record, records) if status == "repealed" else None
+    return f"注意：《{title}》{_standing(record, status, since)}"
 
 
 def states_validity(sentence: str) -> bool:

@@ -336,7 +336,9 @@ def below_asked_tier(query: Query, cited: Sequence[Hit], generation: Generation,
 # A year the question sets the policy in (2024年的技改奖补, 2026年还延续吗): not a date (2024年9月),
 # not the asker's own figures (2014年主营业务收入…, 2020年成立).
 _ASKED_YEAR = re.compile(r"(?<!\d)(20\d\d)年(?!\s*[\d一二三四五六七八九十]+月|底|初|末)"
-                         r"(?!度?(?:的)?(?:营|主营|收入|产值|销售|纳税|利润|研发|成立|注册|新招|招用|签))")
+                         r"(?!度?(?:的)?(?:营|主营|收入|产值|销售|纳税|利润|研发|成立|注册|新招|招用|签))"
+                         # the asker's own founding (2019年按外资企业法设立的公司) dates them, not the policy
+                         r"(?![^，,。；;？?]{0,12}?(?:设立|成立|注册|登记|开业|创办|创立|落户|入驻)的)")
 # A span of years a text runs over (2021—2025年, 2023年至2027年).
 _YEAR_SPAN = re.compile(r"(20\d\d)年?\s*(?:[至到—–\-~－]|年至)\s*(20\d\d)年")
 
