@@ -56,7 +56,8 @@ class Support:
     type: ClassVar[str] = "support"
     kind: str
     amount: float | None = None  # 元, a fixed sum (给予50万元奖励)
-    ratio: float | None = None  # percent of ``base`` (按利息的50%)
+    ratio: float | None = None  # percent of ``base`` (按利息的50%); a range's upper end
+    ratio_low: float | None = None  # a range's lower end (设备购置额的10%~15%)
     base: str | None = None  # what the ratio applies to, as written (贷款利息, 研发费用)
     cap: float | None = None  # 元 (最高/不超过/单个企业最高)
     tiers: tuple[Tier, ...] = ()

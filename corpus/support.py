@@ -207,6 +207,7 @@ def supports(sentence: str, roles: list[Role], once_in_clause: bool = False,
         main = amount or ratio
         support = Support(kind, amount=amount.q.value if amount else None,
                           ratio=ratio.q.value if ratio else None,
+                          ratio_low=ratio.first.value if ratio and ratio.first else None,
                           base=_base(sentence, unit.start, main) if main else None,
                           cap=caps[0].q.value if caps else None, once=once, text=text)
         threshold = next((r for r in unit.roles if r.role == "threshold"

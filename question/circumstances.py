@@ -65,7 +65,8 @@ def _staff(segment: str) -> int | None:
         if re.search(v.NOT_STAFF, head):
             continue
         if re.search(v.STAFF_WORDS, head) or re.match(r"(?:个|名|位)?(?:员工|职工|工人|雇员)",
-                                                       segment[q.end - 1:q.end + 3]):
+                                                       segment[q.end - 1:q.end + 3]) \
+                or re.match(v.STAFF_SIZED, segment[q.end:]):
             return int(q.value)
     return None
 

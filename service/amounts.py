@@ -73,8 +73,9 @@ def terms(support: Support) -> str:
     noun, _ = _kind(support)
     parts: list[str] = []
     if support.ratio is not None:
-        parts.append(f"按{support.base}的{_ratio(support.ratio)}{noun}" if support.base
-                     else f"按{_ratio(support.ratio)}{noun}")
+        ratio = _ratio(support.ratio) if support.ratio_low is None \
+            else f"{format_number(support.ratio_low)}%~{_ratio(support.ratio)}"
+        parts.append(f"按{support.base}的{ratio}{noun}" if support.base else f"按{ratio}{noun}")
     if support.amount is not None:
         per = support.base if support.base and support.base.startswith("每") else ""
         parts.append(f"{'一次性' if support.once else ''}{per}给予{format_money(support.amount)}{noun}")
@@ -203,9 +204,15 @@ def _computed(support: Support, ratio: float | None, cap: float | None,
     base_word = support.base or ""
     if len(base_word) > 8:  # a base said at length reads worse than the sum alone
         base_word = ""
+    low = value * support.ratio_low / 100 if support.ratio_low is not None and ratio == support.ratio \
+        else None
     if cap is not None and figure > cap:
+        if low is not None and low < cap:  # a range the cap cuts: from its low end to the cap
+            return f"您的{format_money(value)}{base_word}可{verb}{format_money(low)}至{format_money(cap)}（上限）"
         return (f"您的{format_money(value)}{base_word}按{_ratio(ratio)}为{format_money(figure)}，"
                 f"超过上限，最多可{verb}{format_money(cap)}")
+    if low is not None:  # a range of ratios: both ends, the rate is the office's to set
+        return f"您的{format_money(value)}{base_word}可{verb}{format_money(low)}至{format_money(figure)}"
     return f"您的{format_money(value)}{base_word}最多可{verb}{format_money(figure)}"
 
 
@@ -221,7 +228,7 @@ _PERSONS = re.compile(r"(?<![\d.])(\d{1,4}|[一二两三四五六七八九十]{1
 
 # A sum per time (每人每次2元, 每月500元) and the asker's count of those times (送了22次餐,
 # 见习了6个月): the words that count them.
-_TIMES = {"次": re.compile(r"(?<![\d.])(\d{1,4}|[一二两三四五六七八九十]{1,3})(次)"),
+_TIMES = {"次": re.compile(r"(?<![\d.])(\d{1,5}|[一二两三四五六七八九十]{1,3})(人次|次)"),
           "月": re.compile(r"(?<![\d.])(\d{1,3}|[一二两三四五六七八九十]{1,3})(个月)")}
 
 

@@ -274,14 +274,17 @@ def status_note(record: Mapping[str, Any] | None, today: date,
     if record is None:
         return None
     status = status_now(dict(record), today)
-    title = to_match(record.get("title") or record["doc_id"])
+    # a page without a title is named by its issuer, never by its file name
+    issuer = to_match(record.get("issuer") or "")
+    named = f"《{to_match(record['title'])}》" if record.get("title") \
+        else f"{issuer}发布的所引文件" if issuer else "所引文件"
     if status not in ("expired", "repealed", "draft"):
         if record.get("superseded_by") and (issued := chinese_date(record.get("date_issued"))):
             # a rule the latest version no longer words this way (the rest is cited from it)
-            return f"注意：此为《{title}》{issued}的文本，该文件已有更新的版本"
+            return f"注意：此为{named}{issued}的文本，该文件已有更新的版本"
         return None
     since = repeal_date(record, records) if status == "repealed" else None
-    return f"注意：《{title}》{_standing(record, status, since)}"
+    return f"注意：{named}{_standing(record, status, since)}"
 
 
 def states_validity(sentence: str) -> bool:

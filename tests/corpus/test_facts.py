@@ -136,6 +136,11 @@ def test_a_share_of_a_base_with_a_cap() -> None:
     assert found.base == "企业实际支付贷款利息"
 
 
+def test_a_range_of_ratios_keeps_both_ends() -> None:
+    found = one("奖补金额为设备购置额的10%~15%,单个项目奖补额度原则上不超过1000万元。", Support)
+    assert (found.ratio_low, found.ratio, found.cap, found.base) == (10, 15, 1e7, "设备购置额")
+
+
 def test_a_cap_alone_is_not_an_amount() -> None:
     found = one("对完成改造的企业给予最高不超过二十万元的补助。", Support)
     assert (found.kind, found.amount, found.cap) == ("补助", None, 2e5)

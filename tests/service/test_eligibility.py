@@ -266,6 +266,21 @@ def test_support_of_an_investment_ratio() -> None:
         "按设备投资额的10%补助、最高500万元：您的1200万元设备投资额最多可补120万元。")
 
 
+def test_a_range_of_ratios_gives_both_ends_held_to_the_cap() -> None:
+    ranged = Support("奖励", ratio=15, ratio_low=10, base="设备购置额", cap=10_000_000,
+                     text="奖补金额为设备购置额的10%~15%,单个项目奖补额度原则上不超过1000万元")
+    assert support_sentence(ranged, Circumstances(investment=30_000_000)) == (
+        "按设备购置额的10%~15%奖励、最高1000万元：您的3000万元设备购置额可奖300万元至450万元。")
+    assert support_sentence(ranged, Circumstances(investment=80_000_000)).endswith(
+        "您的8000万元设备购置额可奖800万元至1000万元（上限）。")
+
+
+def test_a_sum_per_time_counts_the_asker_s_person_times() -> None:
+    meals = Support("补贴", amount=3, base="每人每次", text="长者饭堂按就餐人次享受运营补贴,每人每次3元")
+    assert support_sentence(meals, Circumstances(), asker="这个月老人就餐2000人次,运营补贴有多少").endswith(
+        "您的2000人次按每人每次3元共6000元。")
+
+
 def test_tier_by_the_level_of_a_title_held() -> None:
     tiered = Support("奖励", tiers=(Tier("国家级", amount=1_000_000), Tier("省级", amount=500_000)))
     assert support_sentence(tiered, Circumstances(titles=("省级专精特新中小企业",))) == (

@@ -256,6 +256,22 @@ def test_an_answer_from_an_older_version_says_so() -> None:
     assert status_note({**old, "superseded_by": None}, date(2026, 12, 1)) is None
 
 
+def test_a_note_on_a_text_no_longer_in_force_says_since_when_and_never_names_a_file() -> None:
+    from datetime import date
+
+    from service.facts_answer import status_note
+
+    today = date(2026, 12, 1)
+    old = {"doc_id": "03_old-regs", "title": "某某条例", "repealed_by": "某某促进条例",
+           "date_effective": "2016-01-01"}
+    new = {"doc_id": "02_new", "title": "某某促进条例", "date_effective": "2022-11-01"}
+    assert status_note(old, today, [old, new]) == "注意：《某某条例》已自2022年11月1日起被《某某促进条例》废止"
+    assert status_note(old, today) == "注意：《某某条例》已被《某某促进条例》废止"  # its date not indexed
+    page = {"doc_id": "08_some-city-page", "title": None, "issuer": "某市人社局", "date_expires": "2025-12-31"}
+    assert status_note(page, today) == "注意：某市人社局发布的所引文件已于2025年12月31日失效"
+    assert status_note({**page, "issuer": None}, today) == "注意：所引文件已于2025年12月31日失效"
+
+
 def test_a_line_per_place_answers_with_the_asked_place_s_line() -> None:
     table = ("各县受理窗口：海城市就业服务中心，联系电话:3308602，地址:海城市站前街2号。"
              "台安县就业服务中心，联系电话:4850008，地址:台安县繁荣北街86号。")
