@@ -205,6 +205,9 @@ def _clean_office(raw: str) -> tuple[str, str | None]:
     """The name as written, without an alias in parentheses, a role mark or a trailing note
     such as (或其他单位); the role the mark gives."""
     name = _ALIAS.sub("", raw.strip(" ,"))
+    # 所在地的区开业指导服务部门 is the asker's 区's office; 所在地的人社部门, the local one
+    name = re.sub(r"^(?:所在地|当地|属地)的(?=[市区县])", "", name)
+    name = re.sub(r"^(所在地|当地|属地)的", r"\1", name)
     mark = re.search(r"[(]?(牵头|配合)[)]?$", name)
     name = name[:mark.start()] if mark else name
     note = re.search(r"\(([^()]*)\)$", name)

@@ -561,8 +561,10 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     q_tokens = set(query.tokens)
     index = generation.index
     records = {d["doc_id"]: d for d in index.manifest.get("documents", [])}
+    # asked whether a text still holds, the text asked about leads however it stands
     lapsed = frozenset(doc for doc, record in records.items()
-                       if status_now(record, today) in ("expired", "repealed", "draft"))
+                       if status_now(record, today) in ("expired", "repealed", "draft")) \
+        if not query.asks_validity else frozenset()
     # an eligibility verdict reads every strong clause; facts_answer.decide keeps those it cites
     cited = citations.choose(query, hits, index, lapsed, gate=not query.asks_eligibility)
     cited = _naming_quoted(query, cited, hits, generation.corpus_text)

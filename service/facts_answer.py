@@ -267,6 +267,14 @@ def repeal_date(record: Mapping[str, Any], records: Iterable[Mapping[str, Any]])
     return chinese_date(repealing.get("date_effective") or repealing.get("date_issued"))
 
 
+def document_name(record: Mapping[str, Any]) -> str:
+    """《title》; a page without a title by its issuer, never by its file name."""
+    if record.get("title"):
+        return f"《{to_match(record['title'])}》"
+    issuer = to_match(record.get("issuer") or "")
+    return f"{issuer}发布的所引文件" if issuer else "所引文件"
+
+
 def status_note(record: Mapping[str, Any] | None, today: date,
                 records: Iterable[Mapping[str, Any]] = ()) -> str | None:
     """What an answer from a document not in force must say in its first sentence; ``records``:
@@ -274,10 +282,7 @@ def status_note(record: Mapping[str, Any] | None, today: date,
     if record is None:
         return None
     status = status_now(dict(record), today)
-    # a page without a title is named by its issuer, never by its file name
-    issuer = to_match(record.get("issuer") or "")
-    named = f"《{to_match(record['title'])}》" if record.get("title") \
-        else f"{issuer}发布的所引文件" if issuer else "所引文件"
+    named = document_name(record)
     if status not in ("expired", "repealed", "draft"):
         if record.get("superseded_by") and (issued := chinese_date(record.get("date_issued"))):
             # a rule the latest version no longer words this way (the rest is cited from it)
@@ -320,8 +325,7 @@ def validity_line(record: Mapping[str, Any], hits: Sequence[Hit], clauses: Seque
     standing = _standing(record, status_now(dict(record), today))
     if standing:
         parts.append(standing)
-    title = to_match(record.get("title") or doc)
-    return f"《{title}》{'，'.join(parts)}[1]。", stating
+    return f"{document_name(record)}{'，'.join(parts)}[1]。", stating
 
 
 def undated(record: Mapping[str, Any], clauses: Sequence[Clause]) -> bool:

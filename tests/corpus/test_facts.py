@@ -252,6 +252,9 @@ def test_responsible_offices_keep_their_roles() -> None:
     ("企业向区商务局提出申请,经审核后拨付。", "区商务局", "受理"),
     ("(政策咨询:市科技局成果转化科,电话:12345678)", "市科技局成果转化科", "咨询"),
     ("由市财政局、市科技局联合审核。", "市财政局", "责任"),
+    # the asker's own locality's office, as statutes name it
+    ("可以向所在地的区开业指导服务部门申请一定额度的开业贷款担保和贴息。", "区开业指导服务部门", "受理"),
+    ("企业可以向所在地的人力资源社会保障部门申请。", "所在地人力资源社会保障部门", "受理"),
 ])
 def test_offices_named_in_their_role(text: str, name: str, role: str) -> None:
     assert (name, role) in [(o.name, o.role) for o in facts(text, Office)]
