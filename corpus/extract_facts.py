@@ -361,6 +361,12 @@ _AREA_PHONE = re.compile(r"(?<![\d-])\(?0\d{2,3}\)?-[2-9]\d{6,7}(?!\d)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9./_?=&%#:~+-]+[A-Za-z0-9/]")
 _URL_CONTEXT = re.compile(r"网址|网站|官网|平台|系统|登录|登陆|访问|浏览|下载|详见|申报|填报|链接|入口|门户")
+# A site named in words where a reader finds or files something (在"上海中小企业网"上发布,
+# 登录广东政务服务网申报): as much a contact as its address.
+_NAMED_SITE = re.compile(r"(?:在|通过|登录|登陆|访问|于)[“\"「『]?(?P<n>[\u4e00-\u9fffA-Za-z0-9]{2,16}?"
+                         r"(?:网站|网|平台|门户|服务系统|申报系统|管理系统|公众号|小程序|APP|App))[”\"」』]?"
+                         r"(?:上|中|进行)?(?:发布|公布|公开|公示|申报|填报|查询|下载|提交|办理|注册|提出申请|"
+                         r"申请|报名|填写|上传)")
 _ASSET = re.compile(r"\.(?:js|css|swf|png|jpe?g|gif|ico|svg|htc)(?:\?|$)|/api/|login|logout|redirect", re.I)
 _PLACE_WORD = re.compile(r"路|街|号|楼|室|层|大厦|中心|大道|巷|弄|村|镇|广场|园|座|栋|窗口")
 _NOT_NAME = re.compile(r"姓名|电话|联系|工作|部门|职务|方式|地址|邮箱|传真|单位|科室|手机")
@@ -395,6 +401,8 @@ def _contacts(text: str) -> list[Contact]:
             out.append(Contact("address", value[:80]))
     out += [Contact("phone", p) for p in _AREA_PHONE.findall(text)]
     out += [Contact("email", e) for e in _EMAIL.findall(text)]
+    out += [Contact("site", m.group("n")) for m in _NAMED_SITE.finditer(text)
+            if not re.match(r"网|互联网", m.group("n"))]
     for m in _URL.finditer(text):
         # An address the text points a reader to (登录…网站, 申报系统(http://…)), not a script's
         # or stylesheet's; a page glues its date to the site address: www.x.gov.cn2016-08-09.

@@ -23,7 +23,7 @@ SUBJECTS = ("营业收入", "研发费用", "研发费用占比", "从业人员"
 SUPPORT_KINDS = ("奖励", "补助", "贴息", "贷款", "减免", "担保", "other")
 DATE_KINDS = ("申报时间窗", "截止", "施行", "有效期", "失效")
 OFFICE_ROLES = ("牵头", "配合", "受理", "咨询", "责任")
-CONTACT_KINDS = ("phone", "person", "address", "url", "email")
+CONTACT_KINDS = ("phone", "person", "address", "url", "email", "site")  # site: named in words
 Comparator = Literal[">=", ">", "<=", "<", "==", "between", "in"]
 
 

@@ -81,12 +81,19 @@ _DETAILS: list[tuple[re.Pattern[str], Detail]] = [
     (re.compile(r"截止|哪天|什么时候|何时|几月|几号|哪个月|日期|时间节点"), Detail("date", "日期或期限")),
     (re.compile(r"(?:哪些|什么)[\u4e00-\u9fff]{0,4}材料|要交什么|准备什么|提交什么|准备哪些|提交哪些|"
                 r"要交哪些|带什么|需要.*材料"), Detail("materials", "材料清单")),
+    # where online (在哪个网站发布, 哪个平台申报): a site, named or by its address
+    (re.compile(r"网站|网址|官网|(?:哪个|什么|哪一个)(?:网|平台|系统)"), Detail("website", "网站或平台")),
     (re.compile(r"电话|联系方式|联系人|联系谁|找谁咨询|咨询谁|邮箱|电子信箱|地址|寄到|寄往|邮寄"),
      Detail("contact", "联系方式")),
     # a limit on the applicant's age (有没有年龄限制, 多少岁以下才能报)
     (re.compile(r"年龄(?:限制|上限|下限|要求|界限)|多大年龄|年龄多大|(?:多少|几)岁(?:以下|以内|以上|之前)|超龄"),
      Detail("age", "年龄限制")),
 ]
+
+
+# Asked details that order what is cited but never refuse an answer: a site is named in too
+# many ways (登录…系统, 关注…公众号, a bare address) to conclude that a text names none.
+SOFT_DETAILS = frozenset({"website"})
 
 
 def classify(question_match: str) -> str:
@@ -179,6 +186,8 @@ def sentence_has_detail(sentence: str, detail: Detail, question_match: str) -> b
         return bool(PERIOD.search(sentence) or DATE.search(sentence))
     if detail.name == "contact":
         return bool(CONTACT.search(sentence))
+    if detail.name == "website":
+        return bool(_SITE.search(sentence))
     if detail.name == "materials":
         return bool(_MATERIALS.search(sentence))
     if detail.name == "age":
@@ -186,4 +195,8 @@ def sentence_has_detail(sentence: str, detail: Detail, question_match: str) -> b
     return bool(NUMBER.search(sentence))
 
 
+_SITE_NAME = r"(?:网站|网|平台|门户|系统|公众号|小程序|APP|App|app)"
+_SITE = re.compile(rf"https?://|www\.|(?:登录|登陆|访问|通过|关注|进入|搜索)[^，,。；;]{{0,16}}{_SITE_NAME}|"
+                   rf"[\u4e00-\u9fffA-Za-z0-9]{{2,16}}{_SITE_NAME}[”\"」』]?(?:上|中|进行)?"
+                   r"(?:发布|公布|公开|公示|申报|填报|查询|下载|提交|办理|注册|申请|报名|填写|上传|录入)")
 _AGE = re.compile(r"周岁|年龄|[\d一二三四五六七八九十]岁")

@@ -26,7 +26,7 @@ from corpus.models import Clause
 from corpus.records import status_now
 from corpus.tokenize import tokenize
 from index.search import Filters, Hit, defines
-from question.intent import Detail, sentence_has_detail
+from question.intent import SOFT_DETAILS, Detail, sentence_has_detail
 from question.places import covered, gazetteer
 from question.query import Query
 from service import citations, facts_answer, near_miss, offices_answer, shares, statute_dates
@@ -266,7 +266,9 @@ _DETAIL_FACTS = {
     "rate": lambda f: isinstance(f, Support) and f.ratio is not None,
     "date": lambda f: isinstance(f, DateFact) and f.value is not None,
     "period": lambda f: isinstance(f, DateFact) and (f.end is not None or f.years is not None),
-    "contact": lambda f: isinstance(f, Contact),
+    # whom to ask: a site named in words (在"上海中小企业网"上发布) says where, not whom
+    "contact": lambda f: isinstance(f, Contact) and f.kind != "site",
+    "website": lambda f: isinstance(f, Contact) and f.kind in ("url", "site"),
     "materials": lambda f: isinstance(f, Material),
     "tiers": lambda f: isinstance(f, Support) and len(f.tiers) >= 2,
 }
@@ -312,6 +314,10 @@ def _at_asked_level(query: Query, cited: list[Hit], hits: list[Hit], generation:
     level = offices_answer.asked_level(query.match, query.places)
     levels = {offices_answer.office_level(o) for h in cited for o in office_names(h)} - {None}
     if level is None or not levels or level in levels:  # a statute's 主管部门 has no level
+        return cited
+    if cited and cited[0].clause.doc_id in query.named:
+        # the asked place's own text sends the asker to a district's office (上海's 条例:
+        # 向所在地的区开业指导服务部门申请): that is the answer
         return cited
     return next(([h] for h in hits[:near_miss.HIT_REACH]
                  if any(offices_answer.office_level(o) == level for o in office_names(h))
@@ -612,7 +618,12 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     # the other conditions
     if detail is not None and (eligibility is None or detail.name == "age"):
         has = [h for h in cited if states_detail(h, detail, q_match)]
-        if not has:
+        if has and has[0] is not cited[0]:
+            # the clause that states what is asked leads (the first sentence is the answer); one
+            # that states none of a single ask is not cited at all
+            single = len(citations.asked_parts(query)) <= 1
+            cited = [*has, *([] if single else [h for h in cited if h not in has])]
+        if not has and detail.name not in SOFT_DETAILS:
             # another clause of the same document may state it (一、申报条件 … 五、联系方式)
             # when it matches nearly as well, the ranker (which weighs the asked fact) rates it
             # close, or one of its sentences says the asked thing with its figure; another

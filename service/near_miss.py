@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from corpus.clean import to_match
 from index.search import Hit
-from question.intent import ASKING_WORDS, PHRASE, Detail
+from question.intent import ASKING_WORDS, PHRASE, SOFT_DETAILS, Detail
 from question.numbers import cn_number
 from question.places import MUNICIPALITIES, gazetteer, suffixed_counties
 from question.query import Query
@@ -199,7 +199,7 @@ def unstated_detail(query: Query, cited: Sequence[Hit],
     if "还是" in query.own_match:  # an alternative (一次给还是分几年给) is answered by either
         return None
     first = query.detail.name if query.detail else ""
-    return next((d for d in query.details[1:] if d != query.detail
+    return next((d for d in query.details[1:] if d != query.detail and d.name not in SOFT_DETAILS
                  and not {d.name, first} <= _TEMPORAL
                  and not any(states(hit, d) for hit in cited)), None)
 

@@ -347,6 +347,14 @@ def test_contacts_of_a_notice() -> None:
                      ("email", "kjj_sb@example.cn"), ("address", "高新区创新路88号科技大厦5楼")}
 
 
+def test_a_site_named_in_words_is_a_contact_of_its_own_kind() -> None:
+    text = "市中小企业工作主管部门应当汇总专项资金等信息,并集中在“上海中小企业网”上发布。"
+    assert {(c.kind, c.value) for c in facts(text, Contact)} == {("site", "上海中小企业网")}
+    assert {(c.kind, c.value) for c in facts("企业登录广东政务服务网进行申报。", Contact)} == {
+        ("site", "广东政务服务网")}
+    assert facts("在互联网上公布。", Contact) == []
+
+
 def test_an_empty_form_has_no_contacts() -> None:
     assert facts("联系人姓名工作部门和职务联系电话/传真电子邮箱", Contact) == []
 

@@ -114,3 +114,15 @@ def test_an_address_is_a_contact() -> None:
 
     assert [d.name for d in asked_details(to_match("书面意见寄到哪？"))] == ["contact"]
     assert sentence_has_detail(to_match("邮寄地址:某市新城区某路8号"), Detail("contact", "联系方式"), "")
+
+
+def test_a_site_asked_is_its_own_detail_stated_by_a_named_site_or_an_address() -> None:
+    from question.intent import SOFT_DETAILS, asked_details
+
+    asked = asked_details(to_match("专项资金信息一般在哪个网站统一发布？"))
+    assert [d.name for d in asked] == ["website"] and "website" in SOFT_DETAILS
+    site = asked[0]
+    assert sentence_has_detail(to_match("相关信息集中在“上海中小企业网”上发布。"), site, "")
+    assert sentence_has_detail(to_match("企业登录广东政务服务网填写申请表。"), site, "")
+    assert sentence_has_detail("申报网址:https://example.gov.cn/sb", site, "")
+    assert not sentence_has_detail(to_match("市财政局负责资金拨付。"), site, "")
