@@ -15,6 +15,7 @@ from datetime import date
 
 from corpus.facts import Circumstances
 from question import vocabulary as v
+from question.intent import ASKING_WORDS
 from question.numbers import money, people, percents, periods
 from question.places import gazetteer
 
@@ -107,10 +108,11 @@ def _place(segment: str) -> str | None:
     for pattern in _PLACE_PATTERNS:
         for m in pattern.finditer(segment):
             place = _PLACE_TAIL.sub("", m.group("p"))
-            if pattern is _PLACE_PATTERNS[2]:
-                # 在… is where anything happens (在电商平台上开网店, 在上海被行政处罚了): the words
-                # are a place when they start with places the gazetteer knows (kept with a named
-                # zone or town of theirs: 苏州工业园区) or end as a place does (高新区)
+            if pattern in (_PLACE_PATTERNS[2], _PLACE_PATTERNS[3]):
+                # 在… is where anything happens (在电商平台上开网店, 在上海被行政处罚了), and 我们是…的
+                # says anything of us (我们是复审通过的): the words are a place when they start with
+                # places the gazetteer knows (kept with a named zone or town of theirs: 苏州工业园区)
+                # or end as a place does (高新区)
                 head = _known_head(place)
                 zone = re.fullmatch(rf"[\u4e00-\u9fff]{{0,6}}{v.PLACE_SUFFIX}", place[len(head):])
                 place = place if zone else head
@@ -131,8 +133,14 @@ def _titles(text: str) -> tuple[str, ...]:
         segment = next(s for s in _SEGMENT.finditer(text) if s.start() <= m.start() < s.end())
         before = text[segment.start():m.start()]
         listed = m.start() - last_end <= 2 and re.fullmatch(r"[、和及与]?", text[last_end:m.start()])
+        # …or the question opens by describing the asker (九龙坡的高企，我们是…): a first
+        # segment that asks nothing, in a question that speaks in the first person
+        opening = segment.start() == 0 and segment.end() < len(text) \
+            and _FIRST_PERSON.search(text[segment.end():]) is not None \
+            and not re.search(ASKING_WORDS, segment.group(0)) \
+            and not re.match(r"的?(?:认定|申报|申请|评定|评审|条件|标准|政策|奖励|补贴)", text[m.end():])
         held = re.search(v.TITLE_HELD, head) or listed or (
-            _FIRST_PERSON.search(before) and not _ASK.search(segment.group(0)))
+            (_FIRST_PERSON.search(before) or opening) and not _ASK.search(segment.group(0)))
         if re.search(v.TITLE_DENIAL, head) or not held:
             continue
         if re.search(v.TITLE_TARGET, head) and not re.search(v.TITLE_HELD, head):

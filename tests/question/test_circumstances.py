@@ -83,6 +83,8 @@ def test_revenue_and_rd_share_from_the_issue_s_question() -> None:
     ("技改投入3000万，研发投入500万", {"investment": 30_000_000, "rd_expense": 5_000_000}),
     ("我们公司一共25个人，去年走了4个", {"staff": 25}),
     ("三门峡一家25人的小公司，去年裁了4个人", {"staff": 25}),
+    ("我们是复审通过的，去年区级财政贡献60万", {"place": None}),  # 我们是…的 names no place here
+    ("我们是天河的，去年营收800万", {"place": "天河"}),
     ("公司100名员工，想送25个人去参加培训", {"staff": 100}),
     ("我们在甘井子成立4年，去年营收1500万", {"place": "甘井子", "age_years": 4, "revenue": 15_000_000}),
     ("我们做批发生意，员工150人，去年营收3亿元", {"industry": "批发", "staff": 150,
@@ -107,6 +109,10 @@ def test_titles_held_with_their_level() -> None:
     assert parse("我们是国家高新技术企业、专精特新").titles == ("高新技术企业", "专精特新中小企业")
     assert parse("我们在福州，新认定国家级小巨人，还有配套吗？").titles == ("国家级专精特新小巨人企业",)
     assert parse("我们是太原的民营企业，刚认定了省级专精特新").titles == ("省级专精特新中小企业",)
+    # a question that opens by describing the asker
+    assert parse("九龙坡的高企，我们去年区级财政贡献60万，能享受吗？").titles == ("高新技术企业",)
+    assert parse("高企认定要什么条件，我们公司能报吗？").titles == ()
+    assert parse("高企的奖励，我们能拿吗？").titles == ()
 
 
 @pytest.mark.parametrize("text", ["我们不是高企，能申请吗？", "我们想申报高企，够吗？",
