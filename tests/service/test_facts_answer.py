@@ -107,6 +107,18 @@ def test_a_verdict_cites_the_clause_that_states_the_conditions_not_a_schedule_of
     assert [h.clause.clause_id for h in cited] == ["doc:2"]
 
 
+def test_the_same_measure_in_another_document_neither_decides_nor_is_cited() -> None:
+    here = hit("参保企业足额缴纳失业保险费12个月以上,30人(含)以下的参保企业裁员率不高于参保职工总数20%的,"
+               "可以享受稳岗返还政策。")
+    elsewhere = Hit(replace(hit("30人(含)以下的参保企业裁员率不高于参保职工总数20%的,可以申请稳岗返还。"
+                                ).clause, clause_id="other:1", doc_id="other"), 0.8, 0.8, 0.8, 2)
+    query = parse("一家25人的小公司，失业保险交了2年，能享受稳岗返还吗？")
+    result, cited = decide(query, [here, elsewhere], [here, elsewhere])
+    assert result.verdict == "meets_stated"
+    assert [h.clause.doc_id for h in cited] == ["doc"]
+    assert all(c.clause_id == "doc:1" for c in result.conditions)
+
+
 def test_a_much_weaker_clause_of_another_measure_does_not_decide() -> None:
     retained = hit("见习单位留用见习学员，参加社会保险6个月以上的，按每人3000元给予留用补贴。",
                    heading=("第四章 见习基地管理", "第十八条"))
