@@ -130,7 +130,11 @@ def decide(query: Query, cited: list[Hit], hits: Sequence[Hit],
         ids = {h.clause.clause_id for h in kept}
         return Eligibility(result.verdict, tuple(c for c in result.conditions
                                                  if c.clause_id in ids)), kept
-    return result, citations.complete(query, first, rest, verdict=True)
+    # the conditions said (and left for the asker to check) are the judged measure's: those of
+    # the clauses that decided, not another measure's that a clause cited for another part states
+    ids = {h.clause.clause_id for h in first}
+    return Eligibility(result.verdict, tuple(c for c in result.conditions if c.clause_id in ids)), \
+        citations.complete(query, first, rest, verdict=True)
 
 
 def _for_degree(pool: list[Hit], education: str | None) -> list[Hit]:
