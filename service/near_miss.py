@@ -394,6 +394,42 @@ def unlisted_level(query: Query, scoped: Sequence[Hit]) -> tuple[str, list[str]]
     return asked_word, list(dict.fromkeys(written))
 
 
+# Closed sets a measure lists its cases from, as the genre names them: the boards and markets a
+# listing award (上市挂牌奖励) pays for, each with the ways texts write it.
+_LISTING_MARKETS: dict[str, tuple[str, ...]] = {
+    "北交所": ("北交所", "北京证券交易所"), "科创板": ("科创板",), "创业板": ("创业板",),
+    "中小板": ("中小板", "中小企业板"), "主板": ("主板",),
+    "新三板": ("新三板", "全国中小企业股份转让系统", "全国股转系统"),
+    "四板": ("四板", "区域性股权交易市场", "区域性股权市场", "股权交易中心"),
+    "港股": ("港股", "港交所", "香港联交所", "香港交易所"),
+}
+
+
+def _markets(text: str) -> list[str]:
+    return [name for name, forms in _LISTING_MARKETS.items() if any(f in text for f in forms)]
+
+
+def unlisted_market(query: Query, scoped: Sequence[Hit], generation: Generation
+                    ) -> tuple[str, list[str]] | None:
+    """A board or market the asker names (在北交所上市奖多少) when the answering clause lists
+    the ones its award pays for (主板、中小板、创业板…) and its document never names the asked
+    one: (the asked one, those listed), else None."""
+    if not scoped:
+        return None
+    return market_not_listed(query.own_match, scoped[0].clause.text_match,
+                             _doc_texts(generation).get(scoped[0].clause.doc_id, ""))
+
+
+def market_not_listed(question: str, clause: str, document: str) -> tuple[str, list[str]] | None:
+    """``unlisted_market`` on texts (matching form)."""
+    asked = _markets(question)
+    listed = _markets(clause)
+    if len(asked) != 1 or len(listed) < 2 or asked[0] in listed \
+            or any(f in document for f in _LISTING_MARKETS[asked[0]]):
+        return None
+    return asked[0], listed
+
+
 _BATCH = re.compile(r"(首|第[\d一二三四五六七八九十]{1,3})(批|期)")
 
 

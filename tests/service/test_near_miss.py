@@ -271,3 +271,17 @@ def test_an_asked_age_limit_is_a_detail_of_its_own() -> None:
     age = asked_details("报名有没有年龄上限?")[0]
     assert sentence_has_detail("申请人年龄在18周岁以上、60周岁以下。", age, "")
     assert not sentence_has_detail("贷款额度最高30万元。", age, "")
+
+
+def test_a_market_the_listing_award_does_not_list_is_a_near_miss() -> None:
+    from service.near_miss import market_not_listed
+
+    clause = to_match("对在境内主板、中小板、创业板首发上市或新三板挂牌的企业,分别给予奖励。")
+    assert market_not_listed(to_match("在北交所上市能奖多少？"), clause, clause) == (
+        "北交所", ["创业板", "中小板", "主板", "新三板"])
+    assert market_not_listed(to_match("在创业板上市能奖多少？"), clause, clause) is None
+    # the document names it elsewhere: another clause answers
+    assert market_not_listed(to_match("在北交所上市能奖多少？"), clause,
+                             clause + to_match("在北京证券交易所上市的,奖励300万元。")) is None
+    # a clause that lists no markets says nothing of which
+    assert market_not_listed(to_match("在北交所上市能奖多少？"), to_match("对上市企业给予奖励。"), "") is None
