@@ -47,3 +47,13 @@ def test_html_and_hostile_text_are_cleaned(tmp_path: Path) -> None:
     clauses = ingest_paths([tmp_path]).clauses
     assert clauses and all("script" not in c.text and "\u200b" not in c.text for c in clauses)
     assert any("奖励10万元" in c.text for c in clauses)
+
+
+def test_an_original_title_note_gives_the_title_without_its_closing_bracket() -> None:
+    from corpus.meta import extract_meta
+
+    lines = ["参保企业上年度未裁员的,可以申请稳岗返还。", "(原标题:失业保险稳岗返还比例提高)",
+             "政策执行期限至2022年12月31日。"]
+    assert extract_meta(lines, lines, None).meta.title == "失业保险稳岗返还比例提高"
+    bare = ["原标题：关于做好稳岗返还工作的通知", "企业可以申请。"]
+    assert extract_meta(bare, bare, None).meta.title == "关于做好稳岗返还工作的通知"
