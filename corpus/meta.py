@@ -216,9 +216,10 @@ def extract_meta(page_lines: list[str], body: list[str], source_url: str | None,
             if found:
                 published = parse_date(found.group(0))
         if original_title is None and (found := _ORIGINAL_TITLE.match(m)):
-            # as written, without the bracket that closes the note: (原标题:…)
-            original_title = re.sub(r"[)）]$", "", line.split(":", 1)[-1].split("：", 1)[-1].strip()) \
-                if re.match(r"^\s*[(（]", line) else line.split(":", 1)[-1].split("：", 1)[-1].strip()
+            # as written, without the bracket that closes a note in brackets: (原标题:…)
+            original_title = line.split(":", 1)[-1].split("：", 1)[-1].strip()
+            if re.match(r"^\s*[(（]", line):
+                original_title = re.sub(r"[)）]$", "", original_title)
 
     title: str | None = fields.get("title") or original_title
     issuer: str | None = None

@@ -82,15 +82,15 @@ def decide(query: Query, cited: list[Hit], hits: Sequence[Hit],
     heading says 条件 — 应具备以下基本条件 — and that states typed conditions is read wherever
     it ranks); the clauses that decide it are cited first."""
     doc = cited[0].clause.doc_id
-    # another clause of the document is read when it matches at least half as well or stands
-    # under the document's conditions (三、申报条件); a much weaker one elsewhere is another
-    # measure's (示范基地的认定条件 beside the 留用补贴 asked about)
     # the verdict is on one policy: another document's conditions (the same measure elsewhere,
     # 孝义's 稳岗返还 beside 三门峡's) say nothing of it, unless the question compares documents
     # or names that one (by title, 文号 or its place: 上海's rules beside a national one)
     compared = query.comparison or bool(query.compared)
     cited = [h for h in cited if h.clause.doc_id == doc or compared
              or h.clause.doc_id in query.named or h.clause.doc_id in query.documents]
+    # another clause of the document is read when it matches at least half as well or stands
+    # under the document's conditions (三、申报条件); a much weaker one elsewhere is another
+    # measure's (示范基地的认定条件 beside the 留用补贴 asked about)
     pool = list(cited) + [h for h in hits[:CONDITION_REACH]
                           if h not in cited and h.clause.doc_id == doc
                           and (h.score >= CONDITION_SCORE_RATIO * cited[0].score
