@@ -18,7 +18,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from corpus.clean import SENTENCE, to_match
+from corpus.clean import SENTENCE, to_key, to_match
 from corpus.facts import Contact, DateFact, Material, Office, Support
 from corpus.injection import instruction_sentences, is_flagged
 from corpus.meta import DOC_NUMBER
@@ -508,11 +508,14 @@ def _worked_figure(query: Query, cited: list[Hit], support: str | None) -> str |
     return None
 
 
+_ASKS_DOC_NUMBER = re.compile(r"文号|发文字号|第几号|几号令|几号文|字号")
+
+
 def _document_line(generation: Generation, doc_id: str) -> str | None:
     doc = _record(generation, doc_id)
     if not doc:
         return None
-    parts = [f"《{to_match(doc.get('title') or doc_id)}》"]
+    parts = [facts_answer.document_name(doc)]
     for label, key in (("文号", "doc_number"), ("发文单位", "issuer")):
         if doc.get(key):
             parts.append(f"{label}：{to_match(doc[key])}")
@@ -547,6 +550,14 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
         doc_id = next(iter(query.documents)) if query.documents else hits[0].clause.doc_id
         line = _document_line(generation, doc_id)
         first = next((h for h in hits if h.clause.doc_id == doc_id), None)
+        number = to_key(_record(generation, doc_id).get("doc_number") or "")
+        if number and _ASKS_DOC_NUMBER.search(query.own_match):
+            # the 文号 asked is cited from the clause that writes it (a header, or a notice
+            # forwarding the text it numbers), when the document has one
+            stating = next((c for c in _document(generation, doc_id) if number in to_key(c.text)), None)
+            if stating is not None:
+                first = next((h for h in hits if h.clause.clause_id == stating.clause_id),
+                             Hit(stating, 0.0, 0.0, 0.0, 99))
         if line and first is not None:
             if _ASKS_ISSUER.search(query.own_match) and (
                     issuers := offices_answer.issuer_clause(_document(generation, doc_id))):

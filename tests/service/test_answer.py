@@ -55,6 +55,15 @@ def test_what_a_named_document_is_comes_from_its_metadata(generation) -> None:  
     assert [h.clause.doc_id for h in draft.cited] == ["000_02d0f658efa8fe2c"]
 
 
+def test_an_asked_document_number_is_cited_from_the_clause_that_writes_it(generation) -> None:  # type: ignore[no-untyped-def]
+    from corpus.clean import to_key
+
+    query, hits, confidence = _hits(generation, "滨州市加快发展先进制造业集群的实施意见文号是多少？")
+    draft = compose(query, hits, confidence, generation, 0.35)
+    assert draft.answerable and "文号：滨政办字〔2024〕18号" in draft.answer
+    assert to_key("滨政办字〔2024〕18号") in to_key(draft.cited[0].clause.text)
+
+
 def test_an_asked_detail_the_clauses_lack_is_a_near_miss(generation) -> None:  # type: ignore[no-untyped-def]
     query, hits, confidence = _hits(generation, "集群发展专项资金给每个集群补贴多少钱？")
     assert query.detail is not None and query.detail.name == "amount"
