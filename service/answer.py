@@ -554,10 +554,10 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
         if number and _ASKS_DOC_NUMBER.search(query.own_match):
             # the 文号 asked is cited from the clause that writes it (a header, or a notice
             # forwarding the text it numbers), when the document has one
-            stating = next((c for c in _document(generation, doc_id) if number in to_key(c.text)), None)
-            if stating is not None:
-                first = next((h for h in hits if h.clause.clause_id == stating.clause_id),
-                             Hit(stating, 0.0, 0.0, 0.0, 99))
+            writes = next((c for c in _document(generation, doc_id) if number in to_key(c.text)), None)
+            if writes is not None:
+                first = next((h for h in hits if h.clause.clause_id == writes.clause_id),
+                             Hit(writes, 0.0, 0.0, 0.0, 99))
         if line and first is not None:
             if _ASKS_ISSUER.search(query.own_match) and (
                     issuers := offices_answer.issuer_clause(_document(generation, doc_id))):
