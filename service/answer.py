@@ -550,7 +550,8 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
         doc_id = next(iter(query.documents)) if query.documents else hits[0].clause.doc_id
         line = _document_line(generation, doc_id)
         first = next((h for h in hits if h.clause.doc_id == doc_id), None)
-        number = to_key(_record(generation, doc_id).get("doc_number") or "")
+        doc_record = _record(generation, doc_id)
+        number = to_key(doc_record.get("doc_number") or "")
         if number and _ASKS_DOC_NUMBER.search(query.own_match):
             # the 文号 asked is cited from the clause that writes it (a header, or a notice
             # forwarding the text it numbers), when the document has one
@@ -564,8 +565,7 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
                 # the document's own issuer line (header or 落款) states who issued it: cited;
                 # the record's issuer when that line holds it, else the line's names
                 clause, names = issuers
-                issuer = to_match(records_issuer) if (records_issuer := _record(generation, doc_id)
-                                                      .get("issuer")) else ""
+                issuer = to_match(doc_record["issuer"]) if doc_record.get("issuer") else ""
                 if not issuer or issuer in "".join(names):
                     if not issuer:
                         line = f"{line}，发文单位：{'、'.join(names)}"

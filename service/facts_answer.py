@@ -265,16 +265,19 @@ def _standing(record: Mapping[str, Any], status: str, since: str | None = None) 
     return ""
 
 
+def _repealing(record: Mapping[str, Any], records: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The records of the indexed texts that repeal ``record``'s (by the title it names)."""
+    by = to_match(record.get("repealed_by") or "")
+    return [r for r in records if by and to_match(r.get("title") or "") == by]
+
+
 def repeal_date(record: Mapping[str, Any], records: Iterable[Mapping[str, Any]]) -> str | None:
     """When the indexed text that repeals ``record`` took effect (its 同时废止 takes effect with
     it), as 2022年11月1日; None when that text or its date is not indexed."""
-    by = to_match(record.get("repealed_by") or "")
-    if not by:
+    repealing = _repealing(record, records)
+    if not repealing:
         return None
-    repealing = next((r for r in records if to_match(r.get("title") or "") == by), None)
-    if repealing is None:
-        return None
-    return chinese_date(repealing.get("date_effective") or repealing.get("date_issued"))
+    return chinese_date(repealing[0].get("date_effective") or repealing[0].get("date_issued"))
 
 
 def document_name(record: Mapping[str, Any]) -> str:
@@ -351,9 +354,9 @@ def repealing_clause(record: Mapping[str, Any], records: Mapping[str, Mapping[st
                      clauses: Sequence[Clause]) -> Clause | None:
     """The clause of the indexed text that repeals ``record``'s document (本条例自…起施行。《X》
     同时废止): it says from when the repeal holds."""
-    by, title = record.get("repealed_by"), to_match(record.get("title") or "")
-    if not by or not title:
+    title = to_match(record.get("title") or "")
+    docs = {other["doc_id"] for other in _repealing(record, records.values())} if title else set()
+    if not docs:
         return None
-    docs = {doc for doc, other in records.items() if to_match(other.get("title") or "") == to_match(by)}
     return next((c for c in clauses if c.doc_id in docs and f"《{title}》" in c.text_match
                  and "废止" in c.text_match), None)
