@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from corpus.facts import Circumstances, Support, Tier
 from question.intent import PHRASE
@@ -39,6 +40,7 @@ def _kind(support: Support) -> tuple[str, str]:
     return _KINDS.get(support.kind, ("支持", "获得"))
 
 
+@lru_cache(maxsize=4096)  # a corpus's base words are few; every figure reads them
 def _field(words: str | None) -> str | None:
     if not words:
         return None
@@ -68,6 +70,7 @@ def _tier_words(t: Tier) -> str:
     return f"{t.when}{given}{cap}"
 
 
+@lru_cache(maxsize=100_000)  # supports are frozen; ``POST /v1/eligibility`` says each often
 def terms(support: Support) -> str:
     """Amount, ratio, base and cap together: 按利息的50%补助、单个企业最高100万元."""
     noun, _ = _kind(support)

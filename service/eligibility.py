@@ -209,6 +209,12 @@ def check(condition: Condition, circumstances: Circumstances) -> Check:
     return check_prepared(prepare(condition), circumstances)
 
 
+def stated_figure(prepared: Prepared, circumstances: Circumstances) -> str:
+    """The asker's figure the condition reads, as ``check_prepared`` reports it ("" when none)."""
+    value = getattr(circumstances, prepared.field) if prepared.field else None
+    return "" if value in (None, "", ()) else _stated(value, prepared.unit)
+
+
 def check_prepared(prepared: Prepared, circumstances: Circumstances) -> Check:
     """``check`` of a prepared condition."""
     condition, required, name, unit = (prepared.condition, prepared.required, prepared.field,

@@ -18,10 +18,11 @@ index order and clauses in document order.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict, fields, replace
+from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
+import numpy as np
 from fastapi import APIRouter
 from fastapi.responses import Response
 
@@ -34,7 +35,6 @@ from service.eligibility import (
     ConditionResult,
     Status,
     Verdict,
-    check_prepared,
     decide,
     verdict,
 )
@@ -93,73 +93,40 @@ _VERDICTS: tuple[Verdict, ...] = tuple(
     decide([ConditionResult("", "", status, "", "") for status, bit in _BIT.items() if mask & bit])
     for mask in range(8))
 _LEVELS = ("国家级", "省级", "市级", "区级", "县级")
-_SOURCE = "\x00"  # where a row's source goes (JSON text never holds a raw NUL)
-_FIGURE = ',"rule":"figure"'
+_VERDICT_JSON = {v: f'],"verdict":"{v}","conditions":['.encode() for v in ORDER}
 
 
 class _Request:
-    """One profile against the catalogue: each condition clause checked once and its rows
-    encoded once (per source). It keeps strings and ints, which the garbage collector does not
-    track, so a request over 10,000 measures leaves no work for a full collection."""
+    """One profile against the catalogue: every condition row checked and encoded at once
+    (``service.condition_table``), a graded clause judged whole, each measure's verdict from
+    its slots' masks. The body is written as UTF-8 from parts encoded when the catalogue was
+    built: encoding 12 MB of JSON per request would cost more than checking it. It keeps bytes
+    and ints, which the garbage collector does not track, so a request leaves no work for a
+    full collection."""
 
-    def __init__(self, circumstances: Circumstances) -> None:
+    def __init__(self, circumstances: Circumstances, catalogue: Catalogue) -> None:
         self.circumstances = circumstances
-        self.checked: dict[str, tuple[str, int]] = {}
-        self.encoded: dict[Source, dict[str, str]] = {"measure": {}, "parent": {}, "section": {}}
-        self.stated: dict[str, str] = {}
+        checked = catalogue.table.check(circumstances)
+        self.encoded, masks = checked.encoded, checked.masks
+        for slot in catalogue.graded_slots:
+            group, source = catalogue.slots[slot]
+            self.encoded[slot], masks[slot] = self._graded(group, source)
+        self.verdicts = [_VERDICTS[mask] for mask in _measure_masks(catalogue, masks)]
         held = " ".join(circumstances.titles)
         self.levelled = any(level in held for level in _LEVELS)  # a tier by level may fit
         self.bases = frozenset(f for f in BASE_FIELDS if getattr(circumstances, f))
-        self.given = frozenset(f.name for f in fields(circumstances)
-                               if getattr(circumstances, f.name) not in (None, "", ()))
 
-    def _check(self, group: ConditionClause) -> tuple[str, int]:
-        """(the clause's rows encoded, with a mark for their source; its statuses' mask)."""
-        tail = f',"source":"{_SOURCE}"}}'
+    def _graded(self, group: ConditionClause, source: Source) -> tuple[bytes, int]:
+        pairs = [(c, group.clause_id) for c in group.conditions]
+        found = verdict(pairs, self.circumstances).conditions
         mask = 0
-        if group.graded:
-            pairs = [(c, group.clause_id) for c in group.conditions]
-            found = verdict(pairs, self.circumstances).conditions
-            for r in found:
-                mask |= _BIT[r.status]
-            return ",".join(dumps({"text": r.text, "clause_id": r.clause_id, "status": r.status,
-                                   "required": r.required, "stated": r.stated,
-                                   "rule": r.rule})[:-1] + tail for r in found), mask
-        rows = []
-        for prepared, head, mid, unknown in zip(group.prepared, group.heads, group.mids,
-                                                group.unknowns, strict=True):
-            if prepared.field not in self.given:  # check_prepared would say unknown, nothing stated
-                rows.append(f"{unknown}{_FIGURE}{tail}")
-                mask |= 4
-                continue
-            checked = check_prepared(prepared, self.circumstances)
-            stated = self.stated.get(checked.stated)
-            if stated is None:
-                stated = self.stated[checked.stated] = dumps(checked.stated)
-            rows.append(f"{head}{checked.status}{mid}{stated}{_FIGURE}{tail}")
-            mask |= _BIT[checked.status]
-        return ",".join(rows), mask
+        for r in found:
+            mask |= _BIT[r.status]
+        return ",".join(dumps({"text": r.text, "clause_id": r.clause_id, "status": r.status,
+                               "required": r.required, "stated": r.stated, "rule": r.rule,
+                               "source": source}) for r in found).encode(), mask
 
-    def conditions(self, m: Measure) -> tuple[Verdict, str]:
-        """The measure's verdict and its condition rows, encoded."""
-        mask = 0
-        rows: list[str] = []
-        checked, encoded_as = self.checked, self.encoded
-        for group, source in m.groups:
-            key = group.clause_id
-            found = checked.get(key)
-            if found is None:
-                found = checked[key] = self._check(group)
-            mask |= found[1]
-            encoded = encoded_as[source]
-            text = encoded.get(key)
-            if text is None:
-                text = encoded[key] = found[0].replace(_SOURCE, source)
-            if text:
-                rows.append(text)
-        return _VERDICTS[mask], ",".join(rows)
-
-    def supports(self, m: Measure) -> str:
+    def supports(self, m: Measure) -> bytes:
         """The measure's supports, with the figure where the profile gives its base."""
         c = self.circumstances
         if not (m.bases & self.bases or (m.tiered and self.levelled)):
@@ -168,35 +135,49 @@ class _Request:
         for support, encoded in zip(m.supports, m.support_json, strict=True):
             found = figure(support, c)
             if found is None:
-                parts.append(encoded[:-1] + ',"figure":null}')
+                parts.append(encoded[:-1] + b',"figure":null}')
             else:
                 said = {"value": found.value, "stated": found.stated, "ratio": found.ratio,
                         "cap": found.cap, "capped": found.capped, "tier": found.tier,
                         "sentence": support_sentence(support, c)}
-                parts.append(encoded[:-1] + ',"figure":' + dumps(said) + "}")
-        return ",".join(parts)
+                parts.append(encoded[:-1] + b',"figure":' + dumps(said).encode() + b"}")
+        return b",".join(parts)
 
 
 def report(catalogue: Catalogue, circumstances: Circumstances,
            filters: EligibilityFiltersIn) -> bytes:
     """The response body: each measure that passes ``filters`` with its verdict, ordered."""
-    request = _Request(circumstances)
-    conditions, supports = request.conditions, request.supports
-    buckets: dict[Verdict, list[str]] = {v: [] for v in ORDER}
+    request = _Request(circumstances, catalogue)
+    supports, encoded, verdicts = request.supports, request.encoded, request.verdicts
+    buckets: dict[Verdict, list[bytes]] = {v: [] for v in ORDER}
     filtered = bool(filters.doc_ids or filters.kinds or filters.in_force)
-    for m in catalogue.measures:
+    for m, slots, decided in zip(catalogue.measures, catalogue.measure_slots, verdicts, strict=True):
         if filtered and not _passes(m, filters):
             continue
-        decided, rows = conditions(m)
-        buckets[decided].append(f'{m.head_json}{supports(m)}],"verdict":"{decided}",'
-                                f'"conditions":[{rows}]}}')
+        rows = b",".join([encoded[s] for s in slots if encoded[s]])
+        buckets[decided].append(b"".join((m.head_json, supports(m), _VERDICT_JSON[decided], rows,
+                                          b"]}")))
     counts = {v: len(buckets[v]) for v in ORDER}
     stated = {**asdict(circumstances), "titles": list(circumstances.titles)}
     head = dumps({"generation": catalogue.generation, "as_of": catalogue.as_of,
                   "attachment": ATTACHMENT, "circumstances": stated,
                   "total": sum(counts.values()), "counts": counts})
-    measures = ",".join([m for v in ORDER for m in buckets[v]])
-    return b"".join((head[:-1].encode(), b',"measures":[', measures.encode(), b"]}"))
+    measures = b",".join([m for v in ORDER for m in buckets[v]])
+    return b"".join((head[:-1].encode(), b',"measures":[', measures, b"]}"))
+
+
+def _measure_masks(catalogue: Catalogue, masks: np.ndarray) -> list[int]:
+    """Each measure's statuses as a mask: its slots' masks or-ed (0 for a measure with none)."""
+    counts = np.fromiter(map(len, catalogue.measure_slots), dtype=np.int64,
+                         count=len(catalogue.measure_slots))
+    out = np.zeros(len(counts), dtype=np.int8)
+    if counts.any():
+        flat = np.fromiter((s for slots in catalogue.measure_slots for s in slots), dtype=np.int64,
+                           count=int(counts.sum()))
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        some = counts > 0
+        out[some] = np.bitwise_or.reduceat(masks[flat], starts[some])
+    return out.tolist()
 
 
 def catalogue_for(generation: Generation, today: date) -> Catalogue:

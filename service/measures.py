@@ -36,6 +36,7 @@ from corpus.facts import Condition, Support
 from corpus.models import Clause
 from corpus.records import status_now
 from service.amounts import base_field, terms
+from service.condition_table import ConditionTable, Row
 from service.eligibility import Prepared, graded, prepare
 
 Source = Literal["measure", "parent", "section"]
@@ -48,6 +49,8 @@ _HEADING = re.compile(
     r"(?:申报|申请|认定|享受|补助|补贴|奖励|资助|扶持|支持|适用|基本|资格|准入)(?:条件|对象|主体|范围|门槛|要求)"
     r"|(?:符合|具备|满足)(?:以下|下列|如下)(?:基本)?条件")
 _NOT_HEADING = re.compile(r"支持范围|扶持范围|奖励范围|补助范围|资助范围")  # the measures themselves
+_TAILS: dict[Source, bytes] = {  # a typed condition's row after the asker's figure
+    source: f',"rule":"figure","source":"{source}"}}'.encode() for source in ("measure", "parent", "section")}
 _FIRST_SENTENCE = re.compile(r"[^。；;：:]{1,60}")
 # 「本条例所称小型微利企业，是指……符合下列条件的企业」 defines a term for the measures that use
 # it, not conditions on every measure around it.
@@ -57,27 +60,29 @@ _DEFINITION = re.compile(r"所称[^,，。]{1,30}[,，]?(?:是指|指)")
 @dataclass(frozen=True)
 class ConditionClause:
     """A clause's conditions, as one group (a clause may grade its conditions by bands: see
-    ``service.eligibility``), prepared to be checked against many profiles: each condition's
-    row is encoded up to its status (``heads``), from its status to what was stated (``mids``)
-    and whole for when nothing stated bears on it (``unknowns``); a graded clause is judged by
-    ``service.eligibility.verdict`` whole."""
+    ``service.eligibility``), prepared to be checked against many profiles. Each condition's
+    row is encoded as UTF-8 JSON once per status (``rows``: [status code] as in
+    ``service.condition_table``), whole for 0 (nothing stated bears on it) and up to the stated
+    figure otherwise; a graded clause is judged by ``service.eligibility.verdict`` whole."""
 
     clause_id: str
     conditions: tuple[Condition, ...]
     prepared: tuple[Prepared, ...]
     graded: bool
-    heads: tuple[str, ...]
-    mids: tuple[str, ...]
-    unknowns: tuple[str, ...]  # each row up to its rule when nothing stated bears on it
+    rows: tuple[tuple[bytes, bytes, bytes, bytes], ...]
 
     @classmethod
     def of(cls, clause_id: str, conditions: tuple[Condition, ...]) -> ConditionClause:
         prepared = tuple(prepare(c) for c in conditions)
-        heads = tuple(dumps({"text": p.condition.text or p.required, "clause_id": clause_id})[:-1]
-                      + ',"status":"' for p in prepared)
-        mids = tuple('","required":' + dumps(p.required) + ',"stated":' for p in prepared)
-        unknowns = tuple(f'{head}unknown{mid}""' for head, mid in zip(heads, mids, strict=True))
-        return cls(clause_id, conditions, prepared, graded(conditions), heads, mids, unknowns)
+        rows = []
+        for p in prepared:
+            head = dumps({"text": p.condition.text or p.required, "clause_id": clause_id})[:-1] \
+                + ',"status":"'
+            mid = '","required":' + dumps(p.required) + ',"stated":'
+            whole = f'{head}unknown{mid}""'  # code 0: nothing stated, the row is complete
+            rows.append((whole.encode(), f"{head}met{mid}".encode(), f"{head}not_met{mid}".encode(),
+                         f"{head}unknown{mid}".encode()))
+        return cls(clause_id, conditions, prepared, graded(conditions), tuple(rows))
 
 
 @dataclass(frozen=True)
@@ -93,9 +98,9 @@ class Measure:
     bases: frozenset[str]  # the Circumstances fields that state a base of its supports
     tiered: bool  # a support has tiers (a tier by level may fit a title held)
     groups: tuple[tuple[ConditionClause, Source], ...]
-    head_json: str  # the measure's unchanging part, encoded once: {"clause_id": …, "supports": [
-    support_json: tuple[str, ...]  # each support encoded without its figure
-    plain_json: str  # all its supports, each with "figure": null
+    head_json: bytes  # the measure's unchanging part, encoded once: {"clause_id": …, "supports": [
+    support_json: tuple[bytes, ...]  # each support encoded without its figure
+    plain_json: bytes  # all its supports, each with "figure": null
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,10 @@ class Catalogue:
     generation: str
     as_of: str  # ISO day the statuses hold for
     measures: tuple[Measure, ...]  # in document order, then clause order
+    slots: tuple[tuple[ConditionClause, Source], ...]  # each clause once per source it has
+    measure_slots: tuple[tuple[int, ...], ...]  # per measure, its slots in its groups' order
+    graded_slots: tuple[int, ...]  # slots whose clause grades its conditions (judged whole)
+    table: ConditionTable  # the slots' rows, to check a profile against all at once
 
 
 def _heading_level(clause: Clause) -> int | None:
@@ -192,8 +201,8 @@ def _document_measures(clauses: Sequence[Clause], record: dict[str, Any], today:
             m.clause_id, m.doc_id, m.source_file, title, status, kind, heading, supports,
             frozenset(f for f in map(base_field, supports) if f),
             any(s.tiers for s in supports), tuple(groups),
-            dumps(head)[:-1] + ',"supports":[', encoded,
-            ",".join(e[:-1] + ',"figure":null}' for e in encoded)))
+            (dumps(head)[:-1] + ',"supports":[').encode(), tuple(e.encode() for e in encoded),
+            ",".join(e[:-1] + ',"figure":null}' for e in encoded).encode()))
     return out
 
 
@@ -209,7 +218,20 @@ def catalogue_of(generation: str, clauses: Iterable[Clause], documents: Sequence
     for doc_id, doc_clauses in by_doc.items():
         doc_clauses.sort(key=lambda c: c.ordinal)
         measures += _document_measures(doc_clauses, records.get(doc_id, {}), today)
-    return Catalogue(generation, today.isoformat(), tuple(measures))
+    numbers: dict[tuple[str, Source], int] = {}
+    slots: list[tuple[ConditionClause, Source]] = []
+    for m in measures:
+        for group, source in m.groups:
+            if (group.clause_id, source) not in numbers:
+                numbers[(group.clause_id, source)] = len(slots)
+                slots.append((group, source))
+    table = ConditionTable([() if group.graded else [
+        Row(p, encoded, _TAILS[source]) for p, encoded in zip(group.prepared, group.rows, strict=True)]
+        for group, source in slots])
+    return Catalogue(
+        generation, today.isoformat(), tuple(measures), tuple(slots),
+        tuple(tuple(numbers[(g.clause_id, s)] for g, s in m.groups) for m in measures),
+        tuple(i for i, (group, _) in enumerate(slots) if group.graded), table)
 
 
 _CACHE: OrderedDict[tuple[str, str], Catalogue] = OrderedDict()
