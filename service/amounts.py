@@ -226,7 +226,7 @@ _UNITS = ({"项", "件", "个"}, {"家", "户"}, {"台", "套"})
 _COUNT = re.compile(r"(?<![\d.])(\d{1,4}|[一二两三四五六七八九十]{1,3})(项|件|个|家|户|台|套)")
 
 
-_PERSONS = re.compile(r"(?<![\d.])(\d{1,4}|[一二两三四五六七八九十]{1,3})(个|名|位|人)")
+_PERSONS = re.compile(r"(?<![\d.])(\d{1,4}|[一二两三四五六七八九十]{1,3})(个人|个|名|位|人)")
 
 
 # A sum per time (每人每次2元, 每月500元) and the asker's count of those times (送了22次餐,
@@ -236,16 +236,50 @@ _TIMES = {"次": re.compile(r"(?<![\d.])(\d{1,5}|[一二两三四五六七八九
 
 
 _PHRASE_CUT = re.compile(r"[,，。;；?？!！、]")
+# A ceiling per unit that is the measure's rate (按每人不超过800元的标准计算补贴总额): the unit
+# and the sum, as clauses write them.
+_PER_UNIT_CAP = re.compile(r"(每[项件个家户台套人])(?:不超过|不高于|最高不超过|最高|最多)(?:为)?"
+                           r"(\d+(?:\.\d+)?)(万)?元")
+# How askers ask what a measure comes to in all (最多一共能领多少, 补贴总额, 加起来).
+_ASKS_TOTAL = re.compile(r"一共|总共|合计|总计|累计|总额|加起来|共能|共可")
+_PERIOD_LENGTH = re.compile(r"([\d一二三四五六七八九十两]+)个?(年|月)$")
 
 
-def _per_unit(support: Support, asker: str) -> str:
+def _unit_rate(support: Support) -> tuple[float, str, bool] | None:
+    """(the sum per unit, the unit's words, whether the sum is a ceiling): 每项5000元, or a
+    ceiling per unit that sets the rate (每人不超过800元)."""
+    if support.amount is not None and support.base:
+        return support.amount, support.base, False
+    if support.amount is None and support.cap is not None and not support.tiers:
+        m = _PER_UNIT_CAP.search(support.text)
+        if m and float(m.group(2)) * (1e4 if m.group(3) else 1) == support.cap:
+            return support.cap, m.group(1), True
+    return None
+
+
+def _total(value: float) -> str:
+    """A computed total as the clause's unit says it and, under 100万, to the yuan as well, so
+    that it can be checked against the rate: 3.6万元（36000元）."""
+    said = format_money(value)
+    if "万" in said and value < 1e6 and value == int(value):
+        return f"{said}（{format_number(value)}元）"
+    return said
+
+
+def _per_unit(support: Support, asker: str, context: str = "") -> str:
     """「您的3件按每项5000元共1.5万元」 when the support is a sum per unit (and no more: 每项每年
     is per year too) and the asker counts such units once; a sum per time (每次, 每月) for
-    the times the asker counts; held to the cap."""
-    if support.amount is None or not support.base:
+    the times the asker counts; held to the cap. ``context``: the words of the clause the
+    support is read from, for what the units are of (送餐 for 3-5级补贴标准为每人每次4元)."""
+    rate = _unit_rate(support)
+    if rate is None:
         return ""
-    times = re.fullmatch(r"(?:每人)?每(次|月)", support.base)
-    if not times and not re.fullmatch(r"每[项件个家户台套人]", support.base):
+    amount, base, ceiling = rate
+    words = word_pairs(support.text) | (word_pairs(context) if context else set())
+    times = re.fullmatch(r"(?:每人)?每(次|月)", base)
+    if re.fullmatch(r"(?:每人)?每年", base):
+        return _period_total(support, amount, base, asker)
+    if not times and not re.fullmatch(r"每[项件个家户台套人]", base):
         return ""
     if times:
         # times counted of what the measure pays for (送了22次餐 for 送餐补贴, 见习了6个月 for a
@@ -254,35 +288,61 @@ def _per_unit(support: Support, asker: str) -> str:
                   if (value := number(m.group(1))) is not None and value >= 2
                   and word_pairs(_PHRASE_CUT.split(asker[max(0, m.start() - 6):m.start()])[-1]
                                  + _PHRASE_CUT.split(asker[m.end():m.end() + 3])[0])
-                  & word_pairs(support.text)}
-    elif support.base == "每人":
+                  & words}
+    elif base == "每人":
         # people counted only when the asker names them as the measure does (留用了2个见习生
         # against 留用见习学员…按每人3000元): not their headcount (在职职工40人)
-        counts = {(value, m.group(2)) for m in _PERSONS.finditer(asker)
+        counts = {(value, "人" if m.group(2) == "个人" else m.group(2)) for m in _PERSONS.finditer(asker)
                   if (value := number(m.group(1))) is not None and value >= 2
                   and word_pairs(re.split(r"[,，。;；?？!！、]", asker[m.end():m.end() + 6])[0])
-                  & word_pairs(support.text)}
+                  & words}
     else:
-        kinds = next((k for k in _UNITS if support.base[1] in k), set())
+        kinds = next((k for k in _UNITS if base[1] in k), set())
         # 一件给多少 asks the sum per unit; the count is the asker's other one (申请了3件)
         counts = {(value, m.group(2)) for m in _COUNT.finditer(asker)
                   if m.group(2) in kinds and (value := number(m.group(1))) is not None and value >= 2}
     if len(counts) != 1:
-        return ""
+        return _period_total(support, amount, base, asker) if not counts else ""
     (count, unit), = counts
     _, verb = _kind(support)
-    total = support.amount * count
-    if support.cap is not None and total > support.cap:
-        return (f"您的{format_number(count)}{unit}按{support.base}{format_money(support.amount)}为"
+    total = amount * count
+    rate_words = f"{base}{'不超过' if ceiling else ''}{format_money(amount)}"
+    if support.cap is not None and not ceiling and total > support.cap:
+        return (f"您的{format_number(count)}{unit}按{rate_words}为"
                 f"{format_money(total)}，超过上限，最多可{verb}{format_money(support.cap)}")
-    return f"您的{format_number(count)}{unit}按{support.base}{format_money(support.amount)}共{format_money(total)}"
+    return f"您的{format_number(count)}{unit}按{rate_words}{'最多' if ceiling else ''}共{_total(total)}"
+
+
+def _period_total(support: Support, amount: float, base: str, asker: str) -> str:
+    """「按每人每月1500元、最长2年计，最多共1500元×24=3.6万元（36000元）」: a sum per month or year over the longest
+    period its clause allows, when the asker asks what it comes to in all and counts no
+    months of their own."""
+    per = re.fullmatch(r"(?:每人)?每(月|年)", base)
+    if per is None or not _ASKS_TOTAL.search(asker):
+        return ""
+    lasting = _DURATION.search(support.text)  # 补贴期限最长为2年, 连续补贴3年
+    found = _PERIOD_LENGTH.search(lasting.group(0)) if lasting else None
+    length = number(found.group(1)) if found else None
+    if found is None or length is None:
+        return ""
+    months = length * 12 if found.group(2) == "年" else length
+    periods = months if per.group(1) == "月" else months / 12
+    if periods != int(periods) or periods < 2:
+        return ""
+    span = f"{format_number(length)}{'年' if found.group(2) == '年' else '个月'}"
+    total = amount * periods
+    if support.cap is not None and total > support.cap:
+        total = support.cap
+    return (f"按{base}{format_money(amount)}、最长{span}计，最多共{format_money(amount)}×"
+            f"{format_number(periods)}={_total(total)}")
 
 
 def support_sentence(support: Support, circumstances: Circumstances, cite: str = "",
-                     asker: str = "") -> str:
+                     asker: str = "", context: str = "") -> str:
     """「按利息的50%补助、单个企业最高100万元：您的40万元利息最多可补20万元[1]。」; without the
     asker's base, the terms alone; with tiers, the tier that fits the asker. ``asker``: the
-    question's own words, for a base no ``Circumstances`` field names (``stated_base``)."""
+    question's own words, for a base no ``Circumstances`` field names (``stated_base``);
+    ``context``: the words of the clause the support is read from (``_per_unit``)."""
     head = terms(support)
     tier = matching_tier(support, circumstances, asker)
     _, verb = _kind(support)
@@ -298,7 +358,7 @@ def support_sentence(support: Support, circumstances: Circumstances, cite: str =
             tail += f"，{computed}" if computed else ""
     else:
         tail = _computed(support, support.ratio, support.cap, circumstances, asker) \
-            or _per_unit(support, asker)
+            or _per_unit(support, asker, context)
     body = f"{head}：{tail}" if tail else head
     return f"{body}{cite}。"
 

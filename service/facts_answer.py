@@ -183,7 +183,8 @@ def support_line(query: Query, cited: Sequence[Hit],
         return None  # several measures, none the question names: quoting is more faithful
     if not _caps_stated(support):
         return None  # 珠三角地区每年最高6000元,其他地区每年最高4000元: one cap alone would mislead
-    return support_sentence(support, query.circumstances, cite=f"[{-n}]", asker=query.own_match)
+    return support_sentence(support, query.circumstances, cite=f"[{-n}]", asker=query.own_match,
+                            context=cited[-n - 1].clause.text_match)
 
 
 _ASKER_LEVEL = re.compile(r"(?:是|达到|评为|评上|属于|为)了?(\d{1,2})级")
@@ -227,7 +228,7 @@ _ASKS_AMOUNT = re.compile(
     r"(?:拿|补|奖|返|给|发|贴|领|资助|扶持|奖补|减免|抵扣|扣除|扣|报销|支持|贷)[^,，。？?;；]{0,4}?多少|"
     r"多少(?:钱|万|补贴|补助|奖励|资金|奖金|额度)|最(?:多|高)(?:能|可以?)?[^,，。？?;；]{0,4}?多少|"
     r"上限|封顶|怎么算|如何计算|什么标准|按什么标准|标准是多少|"
-    r"(?:一共|总共|合计|加起来)(?:能|可以?)?[^,，。？?;；]{0,3}?多少")
+    r"(?:一共|总共|合计|总计|总额|加起来)(?:能|可以?)?[^,，。？?;；]{0,4}?多少")
 
 
 def asks_sum(query: Query) -> bool:

@@ -417,3 +417,33 @@ def test_the_support_of_the_asker_s_level_is_the_one_stated() -> None:
                  "3-5级补贴标准为每人每次3元。")
     line = support_line(parse("我妈照护评估是4级，助餐补贴每次多少？"), [clause])
     assert line is not None and "3元" in line and "1元" not in line
+
+
+def test_a_sum_per_month_over_the_longest_period_when_the_total_is_asked() -> None:
+    housing = Support("补助", amount=1500.0, base="每人每月",
+                      text="连续就业满1年的港澳青年可领取每人每月1500元住房补贴,补贴期限最长为2年")
+    total = support_sentence(housing, NOTHING, "[1]", asker=to_match("最多一共能领多少？"))
+    assert total.endswith("按每人每月1500元、最长2年计，最多共1500元×24=3.6万元（36000元）[1]。")  # not 满1年
+    assert "共" not in support_sentence(housing, NOTHING, asker=to_match("一个月多少？"))
+    counted = support_sentence(housing, NOTHING, asker=to_match("我领了5个月住房补贴，一共多少？"))
+    assert "您的5个月按每人每月1500元共7500元" in counted  # the asker's own months, not the longest
+    yearly = Support("补助", amount=3000.0, base="每人每年", text="每人每年3000元交通补贴,补贴期限最长为2年")
+    assert "最多共3000元×2=6000元" in support_sentence(yearly, NOTHING, asker=to_match("交通补贴总共多少？"))
+
+
+def test_a_ceiling_per_person_is_the_rate_for_the_askers_count() -> None:
+    training = Support("补助", cap=800.0,
+                       text="根据培训考核合格人数,按每人不超过800元的标准计算补贴总额,补助给承训单位")
+    asker = to_match("45个人考核合格拿到了证书，补贴总额大概能有多少？")
+    assert support_sentence(training, NOTHING, asker=asker).endswith(
+        "您的45人按每人不超过800元最多共3.6万元（36000元）。")
+    # people the measure does not count (在职职工) are not its units
+    assert "共" not in support_sentence(training, NOTHING, asker=to_match("我们有45个人在职，能补多少？"))
+
+
+def test_the_clause_says_what_the_units_are_of_when_the_support_fragment_does_not() -> None:
+    meal = Support("补助", amount=4.0, base="每人每次", text="3-5级补贴标准为每人每次4元")
+    asker = to_match("每个月给他送22次餐，一个月能拿多少送餐补贴？")
+    assert "共" not in support_sentence(meal, NOTHING, asker=asker)
+    assert support_sentence(meal, NOTHING, asker=asker, context="运营机构提供送餐服务可享受送餐补贴"
+                            ).endswith("您的22次按每人每次4元共88元。")
