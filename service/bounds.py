@@ -139,11 +139,23 @@ def _phrase_of(text: str, q: Quantity) -> str:
     return text[start:min(ends, default=len(text))]
 
 
+def _qualified(question: str, q: Quantity) -> bool:
+    """A figure written as a bound (超过35岁, 50人以上) rather than as a value."""
+    return bool(_BEFORE_RE.search(question[max(0, q.start - 4):q.start])
+                and re.search(f"(?:{_BEFORE_RE.pattern})$", question[:q.start])) \
+        or bool(_AFTER_RE.match(question[q.end:q.end + 6]))
+
+
 def _stated(question: str) -> list[tuple[Quantity, frozenset[str]]]:
     # not a time ahead (三年后想迁走) or a part asked about (每人补多少), nor a relative's age
-    return [(q, _context(question, q, asker=True)) for q in quantities(question)
-            if not re.match(r"(?:以后|之后|后|内)", question[q.end:q.end + 2])
-            and not (q.unit == "岁" and _KIN.search(_phrase_of(question, q)))]
+    found = [q for q in quantities(question)
+             if not re.match(r"(?:以后|之后|后|内)", question[q.end:q.end + 2])
+             and not (q.unit == "岁" and _KIN.search(_phrase_of(question, q)))]
+    # 我42岁…超过35岁了还能适用吗: beside the asker's own figure, one written as a bound quotes
+    # the rule asked about, it is not a second figure of theirs
+    exact = {_family(q.unit) for q in found if not _qualified(question, q)}
+    return [(q, _context(question, q, asker=True)) for q in found
+            if not (_qualified(question, q) and _family(q.unit) in exact)]
 
 
 def _pick(bound: Bound, stated: list[tuple[Quantity, frozenset[str]]], topical: bool,

@@ -236,6 +236,15 @@ def test_a_widened_scope_covers_those_it_names_only() -> None:
     assert "not_met" in {f.status for f in check_clause(clause, "我今年40岁，开了家面馆，能享受吗？")}
 
 
+def test_a_bound_the_asker_quotes_is_not_a_figure_of_theirs() -> None:
+    clause = ("本条例所称青年，其年龄在三十五周岁以下。超过三十五周岁不满四十五周岁的个人从事人工智能、"
+              "新材料等领域创业的，参照适用本条例。")
+    found = check_clause(clause, "我42岁，在搞人工智能方向的创业，超过35岁了还能适用吗？")
+    assert {f.status for f in found} == {"met"}
+    # with no figure of their own, the bound the asker writes is what they state
+    assert {f.status for f in check_clause("申请人年龄在45周岁以下。", "我超过50岁了，能申请吗？")} == {"not_met"}
+
+
 # ------------------------------------------------------------------ amounts
 INTEREST = Support("补助", ratio=50, base="利息", cap=1_000_000,
                    text="按利息的50%给予补助，单个企业最高100万元")
