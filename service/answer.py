@@ -434,6 +434,10 @@ def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Gene
         asked, stated = unlisted
         return scoped, Draft(f"文件只规定了{'、'.join(stated)}的标准，未规定{asked}的。[1]", False,
                              scoped[:1], ["asked_detail_missing"])
+    if facts_answer.asks_amount(query) and (titled := near_miss.unstated_title_level(query, scoped)):
+        asked, stated = titled
+        return scoped, Draft(f"文件只规定了{'、'.join(stated)}的标准，未规定{asked}的。[1]", False,
+                             scoped[:1], ["asked_detail_missing"])
     if market := near_miss.unlisted_market(query, scoped, generation):
         asked, listed = market
         return scoped, Draft(f"文件只规定了{'、'.join(listed)}的情形，未涉及{asked}。[1]", False,

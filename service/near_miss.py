@@ -394,6 +394,40 @@ def unlisted_level(query: Query, scoped: Sequence[Hit]) -> tuple[str, list[str]]
     return asked_word, list(dict.fromkeys(written))
 
 
+# A recognition level written before what it recognises (国家级专精特新, 省级“小巨人”, 国家级、
+# 省级企业技术中心): the levels, and the title's first characters after them.
+_LEVEL = r"(?:国家级|国家|省级|市级|区级|县级)"
+_ASKED_TITLE_LEVEL = re.compile(r"(国家级|省级|市级|区级|县级)[“\"]?([\u4e00-\u9fff]{2,4})")
+_LEVEL_RUN = re.compile(rf"((?:{_LEVEL}[、和及与]?)+)[“\"]?$")
+_LEVEL_KEY = {"国家级": "国家", "国家": "国家", "省级": "省", "市级": "市", "区级": "区", "县级": "县"}
+
+
+def _levels_before(text: str, head: str) -> list[str]:
+    """The levels written right before each place ``text`` names ``head`` (国家级、省级专精特新
+    gives both), as first written."""
+    found: list[str] = []
+    for m in re.finditer(re.escape(head), text):
+        run = _LEVEL_RUN.search(text[max(0, m.start() - 12):m.start()])
+        if run:
+            found += re.findall(_LEVEL, run.group(1))
+    return list(dict.fromkeys(found))
+
+
+def unstated_title_level(query: Query, scoped: Sequence[Hit]) -> tuple[str, list[str]] | None:
+    """A title asked at one level (省级专精特新) when the answering clauses give it only at
+    others (新认定的国家专精特新“小巨人”企业，由省级财政给予…: 省级 is who pays): (the asked
+    title, those stated), else None."""
+    asked = _ASKED_TITLE_LEVEL.findall(query.own_match)
+    if len(asked) != 1 or not scoped:
+        return None
+    level, head = asked[0]
+    texts = [h.clause.text_match for h in scoped]
+    stated = [lv for text in texts for lv in _levels_before(text, head)]
+    if not stated or _LEVEL_KEY[level] in {_LEVEL_KEY[lv] for lv in stated}:
+        return None
+    return f"{level}{head}", [f"{lv}{head}" for lv in dict.fromkeys(stated)]
+
+
 # Closed sets a measure lists its cases from, as the genre names them: the boards and markets a
 # listing award (上市挂牌奖励) pays for, each with the ways texts write it.
 _LISTING_MARKETS: dict[str, tuple[str, ...]] = {

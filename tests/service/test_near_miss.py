@@ -21,6 +21,7 @@ from service.near_miss import (
     unspoken_for,
     unstated_batch,
     unstated_detail,
+    unstated_title_level,
 )
 
 _CITY_DOC = to_match("青州市促进外贸发展若干措施。对在青州注册的外贸企业给予奖励。山东省商务厅指导。")
@@ -238,6 +239,17 @@ def test_a_level_the_graded_clause_does_not_name_is_not_answered() -> None:
     assert unlisted_level(parse("我们达到了五级，能补多少？"), open_ended) is None
     # one level is no grading
     assert unlisted_level(parse("我们达到了五级，能补多少？"), [_hit("达到二级的补助20万元。")]) is None
+
+
+def test_a_title_asked_at_a_level_the_clause_does_not_give_it() -> None:
+    national = [_hit("新认定的国家专精特新“小巨人”企业，由省级财政给予一次性50万元奖励。")]
+    assert unstated_title_level(parse("新认定了省级专精特新中小企业，省里奖多少？"), national) == (
+        "省级专精特新", ["国家专精特新"])  # 省级 there is who pays, not the title's level
+    assert unstated_title_level(parse("国家级专精特新企业奖多少？"), national) is None
+    listed = [_hit("对新认定的国家级、省级专精特新企业分别给予50万元、20万元奖励。")]
+    assert unstated_title_level(parse("省级专精特新企业奖多少？"), listed) is None
+    # a clause that gives the title no level decides nothing
+    assert unstated_title_level(parse("省级专精特新企业奖多少？"), [_hit("对专精特新企业给予奖励。")]) is None
 
 
 def test_a_later_batch_than_those_reported_is_not_answered() -> None:
