@@ -455,6 +455,10 @@ def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Gene
         said = f"文件{why}，未规定{'、'.join(query.places)}的具体金额" if why.startswith("只举了") \
             else f"文件提到{_topic(query.match, scoped[0])}，但{why}，未规定具体金额"
         return scoped, Draft(f"{said}。[1]", False, scoped[:1], ["asked_detail_missing"])
+    if facts_answer.asks_amount(query) and (referred := near_miss.referred_sum(query, scoped, hits)):
+        hit, referral = referred
+        return scoped, Draft(f"文件提到{_topic(query.match, hit)}，但只规定{referral}，未规定具体金额。[1]",
+                             False, [hit], ["asked_detail_missing"])
     if query.detail is not None and query.detail.name == "date" and near_miss.date_left_to_notice(query, scoped):
         return scoped, Draft(f"文件提到{_topic(query.match, scoped[0])}，但具体时间待另行通知，未规定具体日期。[1]",
                              False, scoped[:1], ["asked_detail_missing"])

@@ -264,6 +264,33 @@ def unstated_sum(query: Query, cited: Sequence[Hit]) -> str | None:
     return None
 
 
+# 按照区人才引进奖励办法给予扶持, 按国家有关规定执行: the sum is another text's.
+# Not this text itself (参照本办法执行), nor a bare 按规定享受; the sentence states no sum or rate.
+_REFERRED = re.compile(r"(?:按照|依照|参照|按)(?![^,;。]{0,4}本)[^,;。]{2,16}?(?:办法|规定|政策|细则|标准)"
+                       r"(?:给予|予以|执行|享受|落实|办理)[\u4e00-\u9fff]{0,4}")
+_RATE = re.compile(r"\d+(?:\.\d+)?%|百分之")
+
+
+def referred_sum(query: Query, cited: Sequence[Hit], hits: Sequence[Hit]) -> tuple[Hit, str] | None:
+    """The answering document's sentence about the asked subject (of the cited clause and the
+    best retrieved clauses of the same document), when it refers the sum to another text
+    (跨境电子商务企业人才引进按照区人才引进奖励办法给予扶持) and states none: (its clause, the
+    referral), else None. The sums the document states elsewhere are other measures'."""
+    if not cited or query.comparison:
+        return None
+    doc = cited[0].clause.doc_id
+    pool = list({h.clause.clause_id: h for h in [cited[0], *hits[:3]] if h.clause.doc_id == doc}.values())
+    sentences = [(h, s) for h in pool for s in _sentences([h])]
+    top = set(sentences_about_asked(query, [s for _, s in sentences]))
+    about = [(h, s) for h, s in sentences if s in top]
+    if not about or not all(_REFERRED.search(s) and not _SUM.search(s) and not _RATE.search(s)
+                            for _, s in about):
+        return None
+    hit, sentence = about[0]
+    found = _REFERRED.search(sentence)
+    return hit, found.group(0) if found else ""
+
+
 # 申报指南待发布通知后进行申报, 具体时间另行通知: the text leaves the date to a later notice.
 _LATER_NOTICE = re.compile(r"待[^,;。]{0,8}通知|另行(?:通知|公布|发布|确定)|届时(?:另行)?(?:通知|公布)")
 _FULL_DATE = re.compile(r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日")

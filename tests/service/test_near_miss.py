@@ -252,6 +252,24 @@ def test_a_title_asked_at_a_level_the_clause_does_not_give_it() -> None:
     assert unstated_title_level(parse("省级专精特新企业奖多少？"), [_hit("对专精特新企业给予奖励。")]) is None
 
 
+def test_a_sum_the_document_refers_to_another_text_is_not_a_neighbour_s() -> None:
+    from dataclasses import replace
+
+    from service.near_miss import referred_sum
+
+    training = _hit("对年培训人数达到40人以上的，给予培训机构每人1000元的培训补贴，每家每年最多不超过10万元。")
+    talent = _hit("鼓励跨境电子商务企业引进专业人才。跨境电子商务企业人才引进按照区人才引进奖励办法给予扶持。")
+    talent = replace(talent, clause=replace(talent.clause, clause_id="doc:2"))
+    asked = parse("我们引进了一个跨境电商运营总监，按区人才引进奖励办法能拿多少奖励？")
+    hit, referral = referred_sum(asked, [training], [training, talent]) or (None, "")
+    assert hit is talent and referral.startswith("按照区人才引进奖励办法给予扶持")
+    # 参照本办法执行 refers to the text itself; 按规定享受 names no other text
+    itself = _hit("在本区创新创业的台湾青年参照本办法执行。")
+    assert referred_sum(parse("台湾青年能参照享受多少补贴？"), [itself], [itself]) is None
+    stated = _hit("人才引进按照区人才引进奖励办法给予扶持，每人最高5万元。")
+    assert referred_sum(asked, [stated], [stated]) is None
+
+
 def test_a_later_batch_than_those_reported_is_not_answered() -> None:
     news = [_hit("首批援助计划免息贷款已于今日批出，涉及50宗申请，总金额约2000万元。")]
     assert unstated_batch(parse("第二批免息贷款批了多少宗？"), news) == ("第二批", ["首批"])
