@@ -383,8 +383,14 @@ def unstated_year(query: Query, cited: Sequence[Hit], generation: Generation) ->
 
 def year_not_covered(question: str, text: str) -> str | None:
     """The one year ``question`` sets the policy in when ``text`` neither names it nor runs
-    over it; None for no year or several (years compared, 2022年和2025年, are other texts')."""
+    over it; None for no year or several (years compared, 2022年和2025年, are other texts'). Of
+    years in several phrases, the one the asking phrase names is asked (2022年最高返90%，2023年
+    还是这个比例吗: 2023)."""
     years = list(dict.fromkeys(_ASKED_YEAR.findall(question)))
+    if len(years) > 1:
+        asking = [_ASKED_YEAR.findall(phrase) for phrase in PHRASE.findall(question)
+                  if _ASKS.search(phrase)]
+        years = list(dict.fromkeys(y for found in asking for y in found))
     if len(years) != 1 or years[0] in text:
         return None
     if any(int(a) <= int(years[0]) <= int(b) for a, b in _YEAR_SPAN.findall(text)):

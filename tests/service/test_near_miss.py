@@ -95,6 +95,10 @@ def test_a_year_the_question_sets_the_policy_in_must_be_the_documents() -> None:
     # the asker's founding year dates the asker, not the policy
     assert year_not_covered("2019年按外资企业法设立的公司要多久内调整", notice) is None
     assert year_not_covered("我们是2019年成立的，2024年的奖补还有吗", notice) == "2024"
+    # of years in several phrases, the asking phrase's; both in the asking phrase compare them
+    lapsed = "政策执行期限至2022年12月31日。中小微企业返还比例最高提至90%。"
+    assert year_not_covered(to_match("2022年最高返90%，2023年还是这个比例吗？"), lapsed) == "2023"
+    assert year_not_covered(to_match("2022年的政策2023年还能用吗？"), lapsed) is None
 
 
 def test_a_clause_about_another_city_does_not_answer_for_the_asked_one() -> None:
