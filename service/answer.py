@@ -462,6 +462,9 @@ def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Gene
     if query.detail is not None and query.detail.name == "date" and near_miss.date_left_to_notice(query, scoped):
         return scoped, Draft(f"文件提到{_topic(query.match, scoped[0])}，但具体时间待另行通知，未规定具体日期。[1]",
                              False, scoped[:1], ["asked_detail_missing"])
+    if charge := near_miss.unstated_charge(query, scoped):
+        return scoped, Draft(f"文件提到{_topic(query.match, scoped[0])}，但未规定{charge}。[1]", False,
+                             scoped[:1], ["asked_detail_missing"])
     if fee := near_miss.unnamed_fee(query, scoped, generation):
         return scoped, Draft(f"文件提到{_topic(query.match, scoped[0])}，但未规定{fee}。[1]", False,
                              scoped[:1], ["asked_detail_missing"])

@@ -192,6 +192,32 @@ def unnamed_fee(query: Query, cited: Sequence[Hit], generation: Generation) -> s
     return next((fee for fee in asked_fees(query) if not mentions_fee(fee, text)), None)
 
 
+# What an asker is charged, not given: a loan's rate (年利率是百分之几) or a price (定价多少钱一份).
+# Each with the figure that states it: a rate (利率为4.35%, 利率上限不超过LPR+50BP; not 利率的50%,
+# a share of the rate that a subsidy pays), a price in yuan beside a price word. A rate asked in
+# percent (百分之几) is stated only in percent.
+_RATE_ASKED = re.compile(r"利率[^,，。？?；;]{0,6}(?:多少|几)|百分之几[^,，。？?；;]{0,4}利")
+_IN_PERCENT = re.compile(r"百分之几|几个点|多少%")
+_RATE_STATED = re.compile(r"利率(?!的)[^,;。%]{0,8}?\d+(?:\.\d+)?%|\d+(?:\.\d+)?%[^,;。]{0,4}(?:的)?(?:年)?利率")
+_RATE_REFERENCED = re.compile(r"利率(?!的)[^,;。]{0,12}?(?:LPR|BP|基点|基准利率)")
+_PRICE_ASKED = re.compile(r"(?:定价|价格|售价|收费)(?!的)[^,，。？?；;]{0,4}(?:多少|几)|多少钱一(?:份|餐|次|个|位)")
+_PRICE_STATED = re.compile(r"(?:定价|价格|售价|收费)[^,;。]{0,10}?\d+(?:\.\d+)?元|\d+(?:\.\d+)?元/(?:份|餐|次)")
+
+
+def unstated_charge(query: Query, cited: Sequence[Hit]) -> str | None:
+    """A rate or price the asker would pay (年利率是百分之几, 午餐定价多少钱一份) that no cited
+    clause states: the figures they do state are what a measure gives (按实际利率的50%贴息,
+    每人每次3元的补贴), not the charge. Returns what is missing, else None."""
+    asked, texts = query.own_match, [h.clause.text_match for h in cited]
+    if _RATE_ASKED.search(asked):
+        stated = [_RATE_STATED] if _IN_PERCENT.search(asked) else [_RATE_STATED, _RATE_REFERENCED]
+        if not any(p.search(t) for p in stated for t in texts):
+            return "具体利率"
+    if _PRICE_ASKED.search(asked) and not any(_PRICE_STATED.search(t) for t in texts):
+        return "具体价格"
+    return None
+
+
 def unstated_detail(query: Query, cited: Sequence[Hit],
                     states: Callable[[Hit, Detail], bool]) -> Detail | None:
     """A further detail the question asks (the first is checked where the answer is composed)

@@ -274,6 +274,20 @@ def test_a_sum_the_document_refers_to_another_text_is_not_a_neighbour_s() -> Non
     assert referred_sum(asked, [stated], [stated]) is None
 
 
+def test_a_rate_or_price_charged_is_not_the_subsidy_a_clause_gives() -> None:
+    from service.near_miss import unstated_charge
+
+    subsidy = [_hit("按贷款实际利率的50%给予财政贴息。创业担保贷款利率上限不超过LPR+50BP。")]
+    assert unstated_charge(parse("创业担保贷款年利率到底是百分之几？"), subsidy) == "具体利率"
+    assert unstated_charge(parse("创业担保贷款利率最高能收多少？"), subsidy) is None  # LPR+50BP
+    assert unstated_charge(parse("贷款年利率是多少？"), [_hit("贷款年利率为4.35%。")]) is None
+    meals = [_hit("长者饭堂运营机构按实际就餐人次享受运营补贴，每人每次3元。")]
+    assert unstated_charge(parse("长者饭堂的午餐定价是多少钱一份？"), meals) == "具体价格"
+    assert unstated_charge(parse("午餐收费多少？"), [_hit("午餐收费标准为每份12元。")]) is None
+    # a share of the price (按售价的多少比例) asks no price
+    assert unstated_charge(parse("按售价的多少比例奖励？"), meals) is None
+
+
 def test_a_later_batch_than_those_reported_is_not_answered() -> None:
     news = [_hit("首批援助计划免息贷款已于今日批出，涉及50宗申请，总金额约2000万元。")]
     assert unstated_batch(parse("第二批免息贷款批了多少宗？"), news) == ("第二批", ["首批"])
