@@ -49,7 +49,10 @@ NUMBER = re.compile(r"\d")
 # (An eight-digit number written in fours, 2888-2088, is how Macao and Hong Kong write phones.)
 CONTACT = re.compile(r"\d{3,4}[-—－ ]?\d{7,8}|1[3-9]\d{9}|联系人|[\w.]+@[\w.]+|(?:邮寄|通讯|联系|办公|受理)?地址[:：]|"
                      r"(?:电话|热线|咨询|传真|致电)[^。]{0,8}?(?:\d{5,8}|\d{4}[-—－ ]\d{4}(?!\d))")
-_MATERIALS = re.compile(r"材料|申报文件|批复件|证明|证件|身份证|申请表|复印件|凭证|资料|证书|执照")
+_MATERIALS = re.compile(r"材料|申报文件|批复件|申请表|复印件|资料|身份证|身份证明|资格文件|(?:提供|提交|携带|出具|附|持|凭|上传|"
+                        r"报送|递交|交验|出示)[^,;。]{0,12}(?:证明|证件|身份证|凭证|证书|执照|合同|发票)|"
+                        r"(?:证明|证件|身份证|凭证|证书|执照|合同|发票)[^,;。]{0,4}(?:原件|复印件|扫描件)")
+# (A document named as a condition, 领取营业执照, 取得证书, lists no material.)
 # A sum said as what a measure gives at most (其他地区每年最高4000元, 标准为2000元).
 _GIVEN_BEFORE = re.compile(r"最高|最多|上限|封顶|标准为?[:：]?[^,;。]{0,2}$")
 SUPPORT_WORDS = re.compile(r"补贴|奖励|补助|资助|扶持|给予|发放|津贴|奖补|支持|加分|减免|返还|贴息")

@@ -126,3 +126,15 @@ def test_a_site_asked_is_its_own_detail_stated_by_a_named_site_or_an_address() -
     assert sentence_has_detail(to_match("企业登录广东政务服务网填写申请表。"), site, "")
     assert sentence_has_detail("申报网址:https://example.gov.cn/sb", site, "")
     assert not sentence_has_detail(to_match("市财政局负责资金拨付。"), site, "")
+
+
+@pytest.mark.parametrize(("sentence", "stated"), [
+    ("申请时须提交营业执照复印件、申请表。", True),
+    ("(二)申请人资格文件、自然人身份证明。", True),
+    ("申报单位须出具无违法违规证明。", True),
+    ("获奖之日起两年内在广州地区领取营业执照或其他法定注册登记。", False),  # a condition, no material
+    ("取得职业技能等级证书的，按更高标准计算补贴。", False),
+])
+def test_materials_are_what_is_handed_in_not_documents_named_as_conditions(sentence: str, stated: bool) -> None:
+    materials = Detail("materials", "材料清单")
+    assert sentence_has_detail(to_match(sentence), materials, to_match("要准备哪些材料？")) is stated
