@@ -242,6 +242,7 @@ _PER_UNIT_CAP = re.compile(r"(每[项件个家户台套人])(?:不超过|不高�
                            r"(\d+(?:\.\d+)?)(万)?元")
 # How askers ask what a measure comes to in all (最多一共能领多少, 补贴总额, 加起来).
 _ASKS_TOTAL = re.compile(r"一共|总共|合计|总计|累计|总额|加起来|共能|共可")
+_PER_TIME = re.compile(r"(?:每人)?每(次|月|年)")  # a sum per time or per period
 _PERIOD_LENGTH = re.compile(r"([\d一二三四五六七八九十两]+)个?(年|月)$")
 
 
@@ -275,12 +276,12 @@ def _per_unit(support: Support, asker: str, context: str = "") -> str:
     if rate is None:
         return ""
     amount, base, ceiling = rate
-    words = word_pairs(support.text) | (word_pairs(context) if context else set())
-    times = re.fullmatch(r"(?:每人)?每(次|月)", base)
-    if re.fullmatch(r"(?:每人)?每年", base):
+    times = _PER_TIME.fullmatch(base)
+    if times and times.group(1) == "年":
         return _period_total(support, amount, base, asker)
     if not times and not re.fullmatch(r"每[项件个家户台套人]", base):
         return ""
+    words = word_pairs(support.text) | (word_pairs(context) if context else set())
     if times:
         # times counted of what the measure pays for (送了22次餐 for 送餐补贴, 见习了6个月 for a
         # 见习期间 sum), not of something else (社保交了7个月)
@@ -317,8 +318,8 @@ def _period_total(support: Support, amount: float, base: str, asker: str) -> str
     """「按每人每月1500元、最长2年计，最多共1500元×24=3.6万元（36000元）」: a sum per month or year over the longest
     period its clause allows, when the asker asks what it comes to in all and counts no
     months of their own."""
-    per = re.fullmatch(r"(?:每人)?每(月|年)", base)
-    if per is None or not _ASKS_TOTAL.search(asker):
+    per = _PER_TIME.fullmatch(base)
+    if per is None or per.group(1) == "次" or not _ASKS_TOTAL.search(asker):
         return ""
     lasting = _DURATION.search(support.text)  # 补贴期限最长为2年, 连续补贴3年
     found = _PERIOD_LENGTH.search(lasting.group(0)) if lasting else None

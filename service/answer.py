@@ -430,12 +430,9 @@ def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Gene
         asked, own = district
         return scoped, Draft(f"所引文件是{own}的规定，已收录的文件中没有{asked}的规定。[1]", False,
                              scoped[:1], ["unknown_place"])
-    if unlisted := near_miss.unlisted_level(query, scoped):
+    if unlisted := near_miss.unlisted_level(query, scoped) or (
+            facts_answer.asks_amount(query) and near_miss.unstated_title_level(query, scoped)):
         asked, stated = unlisted
-        return scoped, Draft(f"文件只规定了{'、'.join(stated)}的标准，未规定{asked}的。[1]", False,
-                             scoped[:1], ["asked_detail_missing"])
-    if facts_answer.asks_amount(query) and (titled := near_miss.unstated_title_level(query, scoped)):
-        asked, stated = titled
         return scoped, Draft(f"文件只规定了{'、'.join(stated)}的标准，未规定{asked}的。[1]", False,
                              scoped[:1], ["asked_detail_missing"])
     if market := near_miss.unlisted_market(query, scoped, generation):

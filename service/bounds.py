@@ -139,11 +139,12 @@ def _phrase_of(text: str, q: Quantity) -> str:
     return text[start:min(ends, default=len(text))]
 
 
+_BEFORE_END = re.compile(f"(?:{_BEFORE_RE.pattern})$")
+
+
 def _qualified(question: str, q: Quantity) -> bool:
     """A figure written as a bound (超过35岁, 50人以上) rather than as a value."""
-    return bool(_BEFORE_RE.search(question[max(0, q.start - 4):q.start])
-                and re.search(f"(?:{_BEFORE_RE.pattern})$", question[:q.start])) \
-        or bool(_AFTER_RE.match(question[q.end:q.end + 6]))
+    return bool(_BEFORE_END.search(question, 0, q.start) or _AFTER_RE.match(question[q.end:q.end + 6]))
 
 
 def _stated(question: str) -> list[tuple[Quantity, frozenset[str]]]:

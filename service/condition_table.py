@@ -80,7 +80,8 @@ class ConditionTable:
         self.encoded = np.empty((len(rows), 4), dtype=object)
         for i, row in enumerate(rows):
             self.encoded[i] = (row.encoded[0] + row.tail, *row.encoded[1:])
-        self.tails = np.asarray([row.tail for row in rows] or [b""], dtype=object)[:len(rows)]
+        self.tails = np.empty(len(rows), dtype=object)
+        self.tails[:] = [row.tail for row in rows]
         fields = sorted({row.prepared.field for row in rows if row.prepared.field})
         self.fields: tuple[str, ...] = tuple(fields)
         self.field_of = np.asarray([fields.index(row.prepared.field) if row.prepared.field

@@ -168,15 +168,12 @@ def report(catalogue: Catalogue, circumstances: Circumstances,
 
 def _measure_masks(catalogue: Catalogue, masks: np.ndarray) -> list[int]:
     """Each measure's statuses as a mask: its slots' masks or-ed (0 for a measure with none)."""
-    counts = np.fromiter(map(len, catalogue.measure_slots), dtype=np.int64,
-                         count=len(catalogue.measure_slots))
+    counts = catalogue.slot_counts
     out = np.zeros(len(counts), dtype=np.int8)
     if counts.any():
-        flat = np.fromiter((s for slots in catalogue.measure_slots for s in slots), dtype=np.int64,
-                           count=int(counts.sum()))
-        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
         some = counts > 0
-        out[some] = np.bitwise_or.reduceat(masks[flat], starts[some])
+        starts = np.cumsum(counts) - counts
+        out[some] = np.bitwise_or.reduceat(masks[catalogue.flat_slots], starts[some])
     return out.tolist()
 
 

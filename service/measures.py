@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+import numpy as np
+
 from corpus.facts import Condition, Support
 from corpus.models import Clause
 from corpus.records import status_now
@@ -111,6 +113,8 @@ class Catalogue:
     slots: tuple[tuple[ConditionClause, Source], ...]  # each clause once per source it has
     measure_slots: tuple[tuple[int, ...], ...]  # per measure, its slots in its groups' order
     graded_slots: tuple[int, ...]  # slots whose clause grades its conditions (judged whole)
+    flat_slots: np.ndarray  # measure_slots run together, and how many each measure has:
+    slot_counts: np.ndarray  # a verdict per measure is one reduction over them
     table: ConditionTable  # the slots' rows, to check a profile against all at once
 
 
@@ -228,10 +232,12 @@ def catalogue_of(generation: str, clauses: Iterable[Clause], documents: Sequence
     table = ConditionTable([() if group.graded else [
         Row(p, encoded, _TAILS[source]) for p, encoded in zip(group.prepared, group.rows, strict=True)]
         for group, source in slots])
+    measure_slots = tuple(tuple(numbers[(g.clause_id, s)] for g, s in m.groups) for m in measures)
     return Catalogue(
-        generation, today.isoformat(), tuple(measures), tuple(slots),
-        tuple(tuple(numbers[(g.clause_id, s)] for g, s in m.groups) for m in measures),
-        tuple(i for i, (group, _) in enumerate(slots) if group.graded), table)
+        generation, today.isoformat(), tuple(measures), tuple(slots), measure_slots,
+        tuple(i for i, (group, _) in enumerate(slots) if group.graded),
+        np.asarray([s for own in measure_slots for s in own], dtype=np.int64),
+        np.asarray([len(own) for own in measure_slots], dtype=np.int64), table)
 
 
 _CACHE: OrderedDict[tuple[str, str], Catalogue] = OrderedDict()

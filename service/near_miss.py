@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from corpus.clean import to_match
 from index.search import Hit
-from question.intent import ASKING_WORDS, PHRASE, SOFT_DETAILS, Detail
+from question.intent import ASKING_WORDS, PERCENT, PHRASE, SOFT_DETAILS, Detail
 from question.numbers import cn_number
 from question.places import MUNICIPALITIES, gazetteer, suffixed_counties
 from question.query import Query
@@ -294,7 +294,6 @@ def unstated_sum(query: Query, cited: Sequence[Hit]) -> str | None:
 # Not this text itself (参照本办法执行), nor a bare 按规定享受; the sentence states no sum or rate.
 _REFERRED = re.compile(r"(?:按照|依照|参照|按)(?![^,;。]{0,4}本)[^,;。]{2,16}?(?:办法|规定|政策|细则|标准)"
                        r"(?:给予|予以|执行|享受|落实|办理)[\u4e00-\u9fff]{0,4}")
-_RATE = re.compile(r"\d+(?:\.\d+)?%|百分之")
 
 
 def referred_sum(query: Query, cited: Sequence[Hit], hits: Sequence[Hit]) -> tuple[Hit, str] | None:
@@ -308,13 +307,12 @@ def referred_sum(query: Query, cited: Sequence[Hit], hits: Sequence[Hit]) -> tup
     pool = list({h.clause.clause_id: h for h in [cited[0], *hits[:3]] if h.clause.doc_id == doc}.values())
     sentences = [(h, s) for h in pool for s in _sentences([h])]
     top = set(sentences_about_asked(query, [s for _, s in sentences]))
-    about = [(h, s) for h, s in sentences if s in top]
-    if not about or not all(_REFERRED.search(s) and not _SUM.search(s) and not _RATE.search(s)
-                            for _, s in about):
+    about = [(h, _REFERRED.search(s), s) for h, s in sentences if s in top]
+    if not about or not all(referral and not _SUM.search(s) and not PERCENT.search(s)
+                            for _, referral, s in about):
         return None
-    hit, sentence = about[0]
-    found = _REFERRED.search(sentence)
-    return hit, found.group(0) if found else ""
+    hit, referral, _ = about[0]
+    return (hit, referral.group(0)) if referral else None
 
 
 # 申报指南待发布通知后进行申报, 具体时间另行通知: the text leaves the date to a later notice.
