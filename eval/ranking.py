@@ -45,7 +45,8 @@ def all_sets(var: Path = ROOT / "var") -> list[GoldSet]:
     into question by question, the third written in session 10; the fourth, also of session
     10, weighted to near misses and offices, is read to find failures; the fifth, of session 11,
     spread over all 46 documents with the asker's own figures, scored first untouched and then
-    read to find failures)."""
+    read to find failures; the sixth, of session 13, weighted to amounts worked from the
+    asker's figures, offices, dates and near misses, scored untouched first)."""
     seeds, extra, dev2 = var / "eval-seeds-index", var / "eval-index", var / "eval-dev2-index"
     return [
         GoldSet("dev", ROOT / "eval" / "gold" / "dev.jsonl", SEEDS, seeds),
@@ -59,6 +60,7 @@ def all_sets(var: Path = ROOT / "var") -> list[GoldSet]:
         GoldSet("dev2-blind3", ROOT / "eval" / "gold" / "dev2-blind3.jsonl", DEV2, dev2, held_out=True),
         GoldSet("dev2-blind4", ROOT / "eval" / "gold" / "dev2-blind4.jsonl", DEV2, dev2, held_out=True),
         GoldSet("dev2-blind5", ROOT / "eval" / "gold" / "dev2-blind5.jsonl", DEV2, dev2, held_out=True),
+        GoldSet("dev2-blind6", ROOT / "eval" / "gold" / "dev2-blind6.jsonl", DEV2, dev2, held_out=True),
     ]
 
 
