@@ -72,6 +72,10 @@ def quantities(text: str) -> list[Quantity]:
 
 def _context(text: str, q: Quantity, asker: bool = False) -> frozenset[str]:
     start = max(text.rfind(c, 0, q.start) for c in ",;、:(") + 1
+    if asker and start > 0 and q.start - start <= 4 and re.match(r"了?(?:[,;。?!]|$)", text[q.end:]):
+        # 注册了公司,现在刚满8个月: a figure whose own phrase names nothing (not 签了两年合同) is
+        # about what the phrase before names
+        start = max(text.rfind(c, 0, start - 1) for c in ",;、:(") + 1
     # the words after stop where the phrase does: 女性不超过55周岁、男性不超过60周岁 gives the
     # 55 to 女性 alone
     end = min((at for at in (text.find(c, q.end) for c in ",;、:()。") if at >= 0), default=len(text))
@@ -142,9 +146,15 @@ def _phrase_of(text: str, q: Quantity) -> str:
 _BEFORE_END = re.compile(f"(?:{_BEFORE_RE.pattern})$")
 
 
+# In the asker's words 满 and 达到 state their own figure (刚满8个月, 营收达到8000万).
+_OWN_VALUE = frozenset({"满", "达到", "达"})
+
+
 def _qualified(question: str, q: Quantity) -> bool:
     """A figure written as a bound (超过35岁, 50人以上) rather than as a value."""
-    return bool(_BEFORE_END.search(question, 0, q.start) or _AFTER_RE.match(question[q.end:q.end + 6]))
+    before = _BEFORE_END.search(question, 0, q.start)
+    return bool((before and before.group(0) not in _OWN_VALUE)
+                or _AFTER_RE.match(question[q.end:q.end + 6]))
 
 
 def _stated(question: str) -> list[tuple[Quantity, frozenset[str]]]:

@@ -405,11 +405,17 @@ def unstated_year(query: Query, cited: Sequence[Hit], generation: Generation) ->
         texts.get(doc, "") for doc in dict.fromkeys(h.clause.doc_id for h in cited)))
 
 
+# The asker telling the date (现在2026年了还能按它申请吗) asks whether the policy still applies
+# now, which its validity answers; it does not set the policy in that year.
+_NOW_YEAR = re.compile(r"(?:现在|如今|目前|已经|今年)?(?:都|已)?(?:是)?20\d\d年了|(?:现在|如今|目前)(?:都|已)?(?:是)?20\d\d年")
+
+
 def year_not_covered(question: str, text: str) -> str | None:
     """The one year ``question`` sets the policy in when ``text`` neither names it nor runs
     over it; None for no year or several (years compared, 2022年和2025年, are other texts'). Of
     years in several phrases, the one the asking phrase names is asked (2022年最高返90%，2023年
-    还是这个比例吗: 2023)."""
+    还是这个比例吗: 2023). The present year as the asker dates their question is not asked."""
+    question = _NOW_YEAR.sub("", question)
     years = list(dict.fromkeys(_ASKED_YEAR.findall(question)))
     if len(years) > 1:
         asking = [_ASKED_YEAR.findall(phrase) for phrase in PHRASE.findall(question)

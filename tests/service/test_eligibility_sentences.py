@@ -120,3 +120,18 @@ def test_a_bound_every_year_must_meet_fails_on_one_year_that_does_not() -> None:
     status, _, stated = check_bounds(bound, to_match("我们前年新招了35个员工，去年新招了26个，能申请吗"))
     assert status == "not_met" and "26" in stated
     assert check_bounds(bound, to_match("我们前年新招了35个员工，去年新招了32个，能申请吗"))[0] == "met"
+
+
+def test_the_askers_own_figure_after_a_bound_word_and_the_phrase_it_belongs_to() -> None:
+    """刚满8个月 states the asker's figure (满 is no bound in their words), and a phrase that
+    names nothing (现在刚满8个月) is about the phrase before it (注册了公司), not about the
+    months of social insurance they also state."""
+    rule = to_match("初创企业登记注册满6个月,申请补贴当月前连续3个月有在职员工正常缴纳社会保险费")
+    question = to_match("在广州注册了公司，现在刚满8个月，已经连续交了3个月社保，能申请吗？")
+    status, required, stated = check_bounds(rule, question)
+    assert (status, stated) == ("met", "现在刚满8个月") and "注册满6个月" in required
+    short = to_match("在广州注册了公司，现在刚满5个月，已经连续交了3个月社保，能申请吗？")
+    assert check_bounds(rule, short)[0] == "not_met"
+    # a phrase that names its own subject keeps it (签了两年合同 is the contract's length)
+    contract = to_match("与其签订1年以上劳动合同")
+    assert check_bounds(contract, to_match("招了一个毕业3年的本科生，签了两年合同，能领吗"))[0] == "met"

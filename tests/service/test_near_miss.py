@@ -92,6 +92,9 @@ def test_a_year_the_question_sets_the_policy_in_must_be_the_documents() -> None:
     assert year_not_covered("我们2024年9月签的合同能算吗", notice) is None
     assert year_not_covered("我们2014年主营业务收入1800万能报吗", notice) is None
     assert year_not_covered("2022年和2025年的比例分别是多少", notice) is None
+    # the asker telling today's year asks whether the policy still applies, not about that year
+    assert year_not_covered("有效期几年？现在2028年了还能按它申请吗", scheme) is None
+    assert year_not_covered("如今2024年，还能申报吗", notice) is None
     # the asker's founding year dates the asker, not the policy
     assert year_not_covered("2019年按外资企业法设立的公司要多久内调整", notice) is None
     assert year_not_covered("我们是2019年成立的，2024年的奖补还有吗", notice) == "2024"
