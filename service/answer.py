@@ -407,12 +407,12 @@ def _naming_quoted(query: Query, cited: list[Hit], hits: list[Hit], corpus_text:
 
 
 def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Generation,
-               records: dict[str, Any], lapsed: frozenset[str] = frozenset()
-               ) -> tuple[list[Hit], Draft | None]:
+               records: dict[str, Any], lapsed: frozenset[str] = frozenset(),
+               reach: Sequence[Hit] = ()) -> tuple[list[Hit], Draft | None]:
     """The clauses of documents that speak for the asked places (service.near_miss), or a
     refusal when none does or the answering document never names the fee asked about; a
     refusal cites the related clause."""
-    scoped = near_miss.place_scope(query, cited, hits, generation)
+    scoped = near_miss.place_scope(query, cited, reach or hits, generation)
     if not scoped:
         title = records.get(cited[0].clause.doc_id, {}).get("title")
         named = f"《{to_match(title)}》" if title else "相关文件"
@@ -536,9 +536,10 @@ def _document_line(generation: Generation, doc_id: str) -> str | None:
 
 
 def compose(query: Query, hits: list[Hit], confidence: float, generation: Generation,
-            min_confidence: float, today: date | None = None) -> Draft:
+            min_confidence: float, today: date | None = None, reach: Sequence[Hit] = ()) -> Draft:
     """The answer to ``query`` from ``hits`` (best first) of one pinned ``generation``, with
-    documents' status judged as of ``today``."""
+    documents' status judged as of ``today``. ``reach``: the ranking past ``hits``, where a
+    document of an asked place is looked for when none of ``hits`` is one."""
     today = today or date.today()
     q_match = query.match
     if query.unknown_numbers and not query.documents and not any(
@@ -597,7 +598,7 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     # an eligibility verdict reads every strong clause; facts_answer.decide keeps those it cites
     cited = citations.choose(query, hits, index, lapsed, gate=not query.asks_eligibility)
     cited = _naming_quoted(query, cited, hits, generation.corpus_text)
-    cited, refused = _near_miss(query, cited, hits, generation, records, lapsed)
+    cited, refused = _near_miss(query, cited, hits, generation, records, lapsed, reach or hits)
     if refused is not None:
         return refused
     events = statute_dates.asked_events(query.own_match)
@@ -759,9 +760,10 @@ def respond(generation: Generation, settings: Settings, query: Query, top_k: int
     when an LLM is configured (a stream asks the LLM itself, after sending the citations)."""
     started = time.perf_counter()
     top_k = top_k or settings.top_k
-    result = generation.searcher.search(query, max(top_k, 5), filters)
+    result = generation.searcher.search(query, max(top_k, near_miss.PLACE_REACH), filters)
     hits = result.hits[:top_k]
-    draft = compose(query, hits, result.confidence, generation, settings.min_confidence)
+    draft = compose(query, hits, result.confidence, generation, settings.min_confidence,
+                    reach=result.hits)
     mode = "extractive"
     warnings = list(draft.warnings)
     if query.unknown_numbers and "unknown_document_number" not in warnings:

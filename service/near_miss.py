@@ -37,6 +37,9 @@ _COUNTRY = frozenset({"中华人民共和国", "中国", "全国", "国家"})
 _TEMPORAL = frozenset({"date", "period"})
 # How far down the hits a clause of a document that speaks for the asked place is taken.
 HIT_REACH = 5
+# How far down the ranking a document of an asked place is looked for before the question is
+# refused as about a place the answering documents do not speak for.
+PLACE_REACH = 10
 # The phrase asks about what it names: an interrogative, or the A不A form (给不给, 能不能).
 _ASKS = re.compile(rf"{ASKING_WORDS}|谁|能否|([\u4e00-\u9fff])不\1")
 
@@ -89,7 +92,16 @@ def place_scope(query: Query, cited: Sequence[Hit], hits: Sequence[Hit],
     if not query.places or query.compared or query.comparison:
         return list(cited)
     kept = [h for h in cited if speaks_for(query.places, h, generation)]
-    return kept or next(([h] for h in hits[:HIT_REACH] if speaks_for(query.places, h, generation)), [])
+    if kept:
+        return kept
+    near = next(([h] for h in hits[:HIT_REACH] if speaks_for(query.places, h, generation)), [])
+    # further down, only a document of the asked place itself (北京's own 条例), not one that
+    # speaks for it as a national law does for every province
+    own = generation.index.catalogue.doc_places
+    return near or next(([h] for h in hits[HIT_REACH:PLACE_REACH]
+                         if any(related(p, asked) for p in own.get(h.clause.doc_id, ())
+                                for asked in query.places)
+                         and speaks_for(query.places, h, generation)), [])
 
 
 def speaks_for(places: Sequence[str], hit: Hit, generation: Generation) -> bool:

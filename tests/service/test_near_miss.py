@@ -172,6 +172,25 @@ def test_a_city_s_tier_is_not_answered_by_a_county_s_award(tier_generation) -> N
     assert document_tier("新乡高新区关于推进企业上市的奖励办法", ("新乡",)) == "县"
 
 
+def test_the_asked_place_s_own_document_is_looked_for_further_down(tier_generation) -> None:  # type: ignore[no-untyped-def]
+    from service.near_miss import HIT_REACH, place_scope
+
+    clauses = tier_generation.index.clauses
+    county = next(c for c in clauses if "200万元" in c.text)
+    district = next(c for c in clauses if "天河" in c.text)
+    law = next(c for c in clauses if "百分之三十" in c.text)
+    asked = tier_generation.parse("平阴县对企业上市奖励多少钱？")
+    others = [Hit(district, 1.0, 1.0, 1.0, n) for n in range(HIT_REACH)]
+    # none of the top hits is Pingyin's: its own document further down answers
+    found = place_scope(asked, others[:1], [*others, Hit(county, 0.5, 0.5, 0.5, HIT_REACH)],
+                        tier_generation)
+    assert [h.clause.clause_id for h in found] == [county.clause_id]
+    # a national text speaks for every place, but only within the top hits: further down it
+    # is no reason to answer a question about a place the top hits do not speak for
+    assert place_scope(asked, others[:1], [*others, Hit(law, 0.5, 0.5, 0.5, HIT_REACH)],
+                       tier_generation) == []
+
+
 def _hit(text: str, doc: str = "doc") -> Hit:
     clause = Clause(clause_id=f"{doc}:1", doc_id=doc, source_file=f"{doc}.txt", title=None,
                     doc_number=None, date=None, kind="policy", heading_path=(), number_path="1",
