@@ -338,6 +338,36 @@ def _period_total(support: Support, amount: float, base: str, asker: str) -> str
             f"{format_number(periods)}={_total(total)}")
 
 
+# A sum for the first unit that each further unit raises (每个基本展位…上限2万元,每增加一个展位
+# …增加1万元; 首个项目奖励10万元,每增加1项增加5万元).
+_STEPPED = re.compile(r"(?P<first>\d+(?:\.\d+)?)(?P<wan>万)?元[^。;]{0,40}?每增加(?:一|1)(?P<unit>[个家名人项台套件])"
+                      r"(?P<what>[\u4e00-\u9fff]{2})?[^。;,]{0,10}?增加(?P<step>\d+(?:\.\d+)?)(?P<swan>万)?元")
+
+
+def stepped(support: Support, asker: str) -> str:
+    """「首个2万元、每增加一个展位增加1万元：您的3个展位最多共4万元」 when the support's sum
+    grows by a step per further unit and the asker counts such units (订了3个基本展位)."""
+    m = _STEPPED.search(support.text)
+    if m is None:
+        return ""
+    first = float(m.group("first")) * (1e4 if m.group("wan") else 1)
+    step = float(m.group("step")) * (1e4 if m.group("swan") else 1)
+    what = m.group("what") or ""
+    # the asker's count of the same units: 3个基本展位, 3家
+    tail = re.escape(what[-2:]) if len(what) >= 2 else ""
+    counts = {number(c.group(1)) for c in re.finditer(
+        rf"(?<![\d.])(\d{{1,3}}|[一二两三四五六七八九十]{{1,3}}){m.group('unit')}[\u4e00-\u9fff]{{0,4}}?{tail}", asker)}
+    counts.discard(None)
+    if len(counts) != 1:
+        return ""
+    count = counts.pop() or 0.0
+    if count < 2 or count != int(count):
+        return ""
+    total = first + (count - 1) * step
+    return (f"首个{format_money(first)}、每增加一{m.group('unit')}{what}增加{format_money(step)}："
+            f"您的{format_number(count)}{m.group('unit')}{what}最多共{_total(total)}")
+
+
 def support_sentence(support: Support, circumstances: Circumstances, cite: str = "",
                      asker: str = "", context: str = "") -> str:
     """「按利息的50%补助、单个企业最高100万元：您的40万元利息最多可补20万元[1]。」; without the
@@ -358,6 +388,8 @@ def support_sentence(support: Support, circumstances: Circumstances, cite: str =
             computed = _computed(support, ratio, cap, circumstances, asker)
             tail += f"，{computed}" if computed else ""
     else:
+        if steps := stepped(support, asker):
+            return f"{steps}{cite}。"  # the steps say the sum (its cap is the first step's)
         tail = _computed(support, support.ratio, support.cap, circumstances, asker) \
             or _per_unit(support, asker, context)
     body = f"{head}：{tail}" if tail else head

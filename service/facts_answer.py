@@ -21,9 +21,10 @@ from corpus.models import Clause
 from corpus.records import status_now
 from index.search import Hit
 from question.circumstances import degrees
+from question.numbers import format_money
 from question.query import Query
 from service import citations
-from service.amounts import support_sentence
+from service.amounts import stepped, support_sentence
 from service.eligibility import Eligibility, verdict
 from service.terms import shared, weight
 
@@ -178,6 +179,12 @@ def support_line(query: Query, cited: Sequence[Hit],
         # one before it in the same clause (1-2级…每次2元)
         fitting = [item for item in found if _level_label_holds(item[2].text, level)]
         found = fitting or found
+    if matched := _with_matching(found, query.own_match):
+        return matched
+    # a sum the asker's count of units works out (3个基本展位 of 每增加一个展位…增加1万元) answers
+    # before a rate the question shares more words with
+    counted = [item for item in found if stepped(item[2], query.own_match)]
+    found = counted if len(counted) == 1 else found
     shared, n, support = max(found, key=lambda item: (item[0], item[1]))
     if shared == 0 and len(found) > 1:
         return None  # several measures, none the question names: quoting is more faithful
@@ -187,13 +194,39 @@ def support_line(query: Query, cited: Sequence[Hit],
                             context=cited[-n - 1].clause.text_match)
 
 
-_ASKER_LEVEL = re.compile(r"(?:是|达到|评为|评上|属于|为)了?(\d{1,2})级")
+# A matching fund (配套) is paid on top of the sum it matches (省级财政给予50万元…福州市…给予
+# 1:0.5的配套…25万元): asked what both come to (加上配套一共多少), they add up.
+_MATCHING = re.compile(r"配套")
+_ASKS_BOTH = re.compile(r"一共|总共|合计|总计|加起来|加上|共能|共可")
+
+
+def _with_matching(found: list[tuple[int, int, Support]], asker: str) -> str | None:
+    """「50万元+配套25万元，共75万元[1]」 when the asker asks the sum with its matching fund and
+    the cited clauses give one fixed sum and one matching fund."""
+    if not (_MATCHING.search(asker) and _ASKS_BOTH.search(asker)):
+        return None
+    fixed = [(n, f) for _, n, f in found if f.amount is not None and f.ratio is None
+             and not f.base and not f.tiers]
+    matching = [(n, f) for n, f in fixed if _MATCHING.search(f.text)]
+    matched = [(n, f) for n, f in fixed if not _MATCHING.search(f.text)]
+    if len(matching) != 1 or len(matched) != 1:
+        return None
+    (n1, base), (n2, extra) = matched[0], matching[0]
+    total = (base.amount or 0.0) + (extra.amount or 0.0)
+    cite1, cite2 = f"[{-n1}]", f"[{-n2}]"
+    cites = cite1 if cite1 == cite2 else cite1 + cite2
+    return (f"{format_money(base.amount or 0.0)}+配套{format_money(extra.amount or 0.0)}，"
+            f"共{format_money(total)}{cites}。")
+
+
+_ASKER_LEVEL = re.compile(r"(?:是|达到|评为|评上|属于|为|等级|需求)了?(\d{1,2})级(?!以上|以下|及)|"
+                          r"(?<![\d\-－—~至到])(\d{1,2})级的")  # 照护需求4级的老人
 _LEVEL_LABEL = re.compile(r"(\d{1,2})(?:级)?\s*[-－—~至到]\s*(\d{1,2})级|(?<![\d\-－—~])(\d{1,2})级")
 
 
 def _asked_level(asker: str) -> int | None:
     """The numbered level the asker says they are at (评估是3级), when they say one."""
-    levels = {int(m.group(1)) for m in _ASKER_LEVEL.finditer(asker)}
+    levels = {int(m.group(1) or m.group(2)) for m in _ASKER_LEVEL.finditer(asker)}
     return levels.pop() if len(levels) == 1 else None
 
 

@@ -447,3 +447,27 @@ def test_the_clause_says_what_the_units_are_of_when_the_support_fragment_does_no
     assert "共" not in support_sentence(meal, NOTHING, asker=asker)
     assert support_sentence(meal, NOTHING, asker=asker, context="运营机构提供送餐服务可享受送餐补贴"
                             ).endswith("您的22次按每人每次4元共88元。")
+
+
+def test_a_sum_that_grows_per_further_unit_is_worked_for_the_askers_count() -> None:
+    fair = hit("对展位费给予不超过实际支出50%的补助。每个基本展位的展位费支持上限2万元,每增加一个展位支持限额各增加1万元。")
+    line = support_line(parse("我们订了3个基本展位，展位费补贴上限一共是多少？"), [fair])
+    assert line == "首个2万元、每增加一个展位增加1万元：您的3个展位最多共4万元（40000元）[1]。"
+    # one unit, or no count of the units, works nothing out
+    assert "共" not in (support_line(parse("订了1个展位，展位费补贴最多多少？"), [fair]) or "")
+    assert "共" not in (support_line(parse("展位费补贴上限多少？"), [fair]) or "")
+
+
+def test_a_matching_fund_adds_to_the_sum_it_matches_when_both_are_asked() -> None:
+    award = hit("新认定的国家级小巨人企业,由省级财政给予一次性50万元奖励。如福州市对新认定的国家级小巨人企业,"
+                "给予1:0.5的配套资金奖励,即配套给予25万元的市级财政奖励。")
+    line = support_line(parse("福州的企业刚认定国家级小巨人，省里加上市里配套一共能拿多少？"), [award])
+    assert line == "50万元+配套25万元，共75万元[1]。"
+    # asked without the matching fund, the sums are not added
+    assert "75万元" not in (support_line(parse("认定国家级小巨人省里奖励多少？"), [award]) or "")
+
+
+def test_the_askers_numbered_level_picks_its_band() -> None:
+    meal = hit("老年人照护需求等级1-2级补贴标准为每人每次2元,3-5级补贴标准为每人每次4元。")
+    assert support_line(parse("给照护需求4级的老人送餐，每次补贴多少？"), [meal]) == "每人每次给予4元补助[1]。"
+    assert support_line(parse("给照护需求2级的老人送餐，每次补贴多少？"), [meal]) == "每人每次给予2元补助[1]。"
