@@ -174,13 +174,22 @@ def _subject_for(word: str | None, q: Quantity, sentence: str) -> str:
 _SIZEAFTER = re.compile(r"^(?:\(含\))?(?:及|或)?(?:以上|以下)?(?:\(含\))?的?[\u4e00-\u9fff]{0,4}(?:企业|单位|公司|商户)")
 
 
+# A parenthesis that sets other enterprises their own bound (…达到在职职工人数10%(超过100人的
+# 企业达到5%)): its figures are those enterprises' variant, not conditions on every applicant.
+_VARIANT = re.compile(r"\((?P<x>[^()]{0,20}?的(?:企业|单位|公司|项目)[^()]{0,20})\)")
+
+
+def _in_variant(sentence: str, q: Quantity) -> bool:
+    return any(m.start("x") <= q.start < m.end("x") for m in _VARIANT.finditer(sentence))
+
+
 def conditions(sentence: str, roles: list[Role]) -> list[Condition]:
     if PENALTY.search(sentence):
         return []
     out: list[Condition] = []
     last: tuple[str, str | None, int] | None = None  # subject, scope, end of the previous one
     for r in roles:
-        if r.role != "threshold":
+        if r.role != "threshold" or _in_variant(sentence, r.q):
             continue
         q, end = r.q, (r.upper or r.q).end
         after = AFTER.match(sentence[end:end + 10]) or _WITHIN.match(sentence[end:end + 10])

@@ -365,8 +365,9 @@ def unknown_places(query: Query, corpus_text: str) -> list[str]:
 _NAMED_SUPPORT = re.compile(r"([\u4e00-\u9fff]{2})(补贴|补助|津贴|奖励|资助|奖补|奖金|贴息)")
 _GENERIC_PAIRS = frozenset({"相关", "有关", "申请", "享受", "给予", "获得", "发放", "一次", "最高",
                             "具体", "政策", "企业", "人才", "项目", "资金", "专项", "财政"})
-# characters of asking and of grammar, never of a support's name (怎么奖励, 多少补贴, 能拿奖励)
-_FUNCTION_CHARS = set("多少么怎如何哪什些的个能可给发拿要有是否吗呢还再也都")
+# characters of asking and of grammar, never of a support's name (怎么奖励, 多少补贴, 能拿奖励),
+# and 里 of who pays in the asker's words (区里奖励, 市里补贴: the district's, the city's)
+_FUNCTION_CHARS = set("多少么怎如何哪什些的个能可给发拿要有是否吗呢还再也都里")
 
 
 def unstated_support(query: Query, corpus_text: str) -> str | None:

@@ -431,3 +431,14 @@ def test_the_clause_endpoint_shows_its_facts_over_http(settings) -> None:  # typ
     conditions = [f for f in body["facts"] if f["type"] == "condition"]
     assert conditions and conditions[0]["comparator"] == ">=" and conditions[0]["unit"] == "人"
     assert all(set(f) >= {"type"} for f in body["facts"])
+
+
+def test_a_parenthesis_setting_other_enterprises_a_bound_is_no_condition_on_all() -> None:
+    text = to_match("新招用人员达到企业现有在职职工人数10%(超过100人的企业达到5%),并与其签订1年以上劳动合同")
+    found = [f for f in extract_facts(text) if isinstance(f, Condition)]
+    # 超过100人 says which enterprises need only 5%: no applicant must have over 100 staff
+    assert not any(c.value in (100.0, 5.0) for c in found)
+    assert any(c.value == 1.0 and c.unit == "年" for c in found)
+    # a bound in the sentence itself still is one
+    plain = to_match("从业人员超过100人的企业,研发费用占比达到5%以上")
+    assert any(c.value == 5.0 for c in extract_facts(plain) if isinstance(c, Condition))

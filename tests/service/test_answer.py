@@ -106,3 +106,14 @@ def test_respond_answers_in_the_askers_script_from_one_generation(engine) -> Non
     assert answer.query.traditional and "家" in answer.text and "達" in answer.text
     assert answer.generation == generation.id and answer.cited and answer.answerable
     assert answer.timing_ms["total"] >= answer.timing_ms["embed"]
+
+
+def test_a_support_no_text_names_is_unstated_but_who_pays_it_is_no_name() -> None:
+    from question.query import parse
+    from service.answer import unstated_support
+
+    corpus = "对在境内主板上市的企业给予奖励200万元。对引进人才给予住房补贴。"
+    assert unstated_support(parse("引进人才有安家补贴吗？"), corpus) == "安家补贴"
+    # 区里奖励 is the district's award, not an award called 区里
+    assert unstated_support(parse("企业上市成功后申请区里奖励，是哪些部门审核的？"), corpus) is None
+    assert unstated_support(parse("住房补贴每月多少？"), corpus) is None
