@@ -124,7 +124,15 @@ def bounds(sentence: str) -> list[Bound]:
                 found[i - 1] = Bound(prev.q, prev.comparator, prev.context, prev.guard, group)
             cur = found[i]
             found[i] = Bound(cur.q, cur.comparator, cur.context, cur.guard, found[i - 1].either)
-    return found
+    # an alternative is told apart by the words the others lack (持股 from 员工人数; both say 港澳青年)
+    told_apart = []
+    ends = [0] + [f.q.end for f in found]
+    lead = [frozenset(terms(sentence[max(ends[n], f.q.start - 24):f.q.start])) for n, f in enumerate(found)]
+    for n, f in enumerate(found):
+        others = frozenset().union(*(lead[m] for m, o in enumerate(found)
+                                     if m != n and f.either >= 0 and o.either == f.either))
+        told_apart.append(Bound(f.q, f.comparator, (f.context - others) or f.context, f.guard, f.either))
+    return told_apart
 
 
 def holds(value: float, comparator: str, bound: float) -> bool:
@@ -174,13 +182,14 @@ def _pick(bound: Bound, stated: list[tuple[Quantity, frozenset[str]]], topical: 
     """The asker's figures this bound is about: of the same kind of quantity, those whose words
     best match the bound's. A figure that shares no word with it counts only when it is the
     asker's one figure of that kind and either an age or in a sentence on the asker's topic
-    (国产化做到了65% against 系统的自主化率必须达到70%以上 in a sentence on 装备)."""
+    (国产化做到了65% against 系统的自主化率必须达到70%以上 in a sentence on 装备), and the bound is
+    no alternative of another (持股25%以上或员工30%以上: 持股只有20% is not the staff's share)."""
     same = [(q, ctx) for q, ctx in stated if _family(q.unit) == _family(bound.q.unit)]
     if not same:
         return []
     scored = [(len(ctx & bound.context), q) for q, ctx in same]
     best = max(s for s, _ in scored)
-    if best == 0 and not (len(same) == 1 and (bound.q.unit == "岁" or topical)):
+    if best == 0 and (bound.either >= 0 or not (len(same) == 1 and (bound.q.unit == "岁" or topical))):
         return []
     if every and best > 0:  # 前年接收了55个、去年接收了48个: each year's figure is the bound's
         return [q for s, q in scored if s > 0]
@@ -225,6 +234,8 @@ def check_bounds(sentence: str, question: str) -> tuple[str, str, str]:
         status, q = _judge(b, stated, topical,
                            every=bool(_EVERY.search(sentence[max(0, b.q.start - 16):b.q.start])))
         if q is None:
+            if b.either >= 0:  # an alternative the asker's figures do not bear on keeps it open
+                results.append(("unknown", b, b.q))
             continue
         if b.guard:
             if status == "not_met":  # the rest of the phrase is for other enterprises

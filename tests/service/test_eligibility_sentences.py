@@ -135,3 +135,13 @@ def test_the_askers_own_figure_after_a_bound_word_and_the_phrase_it_belongs_to()
     # a phrase that names its own subject keeps it (签了两年合同 is the contract's length)
     contract = to_match("与其签订1年以上劳动合同")
     assert check_bounds(contract, to_match("招了一个毕业3年的本科生，签了两年合同，能领吗"))[0] == "met"
+
+
+def test_an_alternative_takes_only_the_figures_of_its_own_words() -> None:
+    """持股25%以上或员工人数比例达30%以上: the asker's 持股20% fails the first and says nothing of
+    the second, so the pair stays open; it is failed when both are stated and fail."""
+    rule = to_match("港澳青年实际权益持股比例达25%以上或港澳青年员工人数比例达30%以上的企业")
+    assert check_bounds(rule, to_match("港澳股东持股只有20%，30个员工里有10个是港澳青年，算吗？"))[0] == "unknown"
+    assert check_bounds(rule, to_match("港澳股东持股只有20%，员工人数里港澳青年比例10%，算吗"))[0] == "not_met"
+    assert check_bounds(rule, to_match("港澳股东持股只有20%，员工人数里港澳青年比例40%，算吗"))[0] == "met"
+    assert check_bounds(rule, to_match("我们港澳青年持股30%，算港澳青年企业吗"))[0] == "met"
