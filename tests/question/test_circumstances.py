@@ -141,6 +141,8 @@ def test_nothing_stated_is_empty() -> None:
     "我们是律师事务所，可以吗？",
     "我是退役军人，还能享受税收优惠吗？",
     "我们的设备技术更新换代很快，能缩短折旧年限吗？",
+    "我们从业人员90人，资产总额2500万，算小型微利企业吗？",  # whether they fall in a category
+    "我们年营业额1500万元，职工50人，属于小型企业吗？",
 ])
 def test_asks_for_a_verdict(question: str) -> None:
     assert asks_eligibility(to_match(question))
@@ -152,6 +154,7 @@ def test_asks_for_a_verdict(question: str) -> None:
     "稳岗返还由哪个部门负责？",
     "滨州对企业增加研发投入有没有奖补政策？",  # no situation of the asker's own
     "我们是小微企业，稳岗返还能返多少？",  # asks an amount, not whether
+    "我们是小微企业，这个补贴怎么算的吗？",  # how it is worked out
 ])
 def test_does_not_ask_for_a_verdict(question: str) -> None:
     assert not asks_eligibility(to_match(question))
