@@ -249,6 +249,13 @@ def _best_sentences(hit: Hit, q_tokens: set[str], intent: str, detail: Detail | 
         chosen -= elsewhere  # the asked place's line stands for it; the others' are not asked
     if detail is not None and detail.name == "contact":
         chosen = {s for s in chosen if sentence_has_detail(s, detail, q_match)} or chosen
+        # a list of offices, each with its phone on the line below (4.铁东区…服务中心\n联系电话:…):
+        # the office a chosen line is for goes with it
+        names = office_names(hit)
+        chosen |= {found[i - 1] for i, s in enumerate(found)
+                   if s in chosen and i > 0 and found[i - 1] not in chosen
+                   and any(n in found[i - 1] for n in names)
+                   and not sentence_has_detail(found[i - 1], detail, q_match)}
     if several or (detail is not None and detail.name == "contact"):
         ordered = [s for s in found if s in chosen]  # each answers its own part: as the text orders them
         if query is not None and query.asks_address:  # 寄到哪: the address first, then whom to ask

@@ -471,3 +471,11 @@ def test_the_askers_numbered_level_picks_its_band() -> None:
     meal = hit("老年人照护需求等级1-2级补贴标准为每人每次2元,3-5级补贴标准为每人每次4元。")
     assert support_line(parse("给照护需求4级的老人送餐，每次补贴多少？"), [meal]) == "每人每次给予4元补助[1]。"
     assert support_line(parse("给照护需求2级的老人送餐，每次补贴多少？"), [meal]) == "每人每次给予2元补助[1]。"
+
+
+def test_a_phone_in_a_list_of_offices_comes_with_the_office_it_is_for() -> None:
+    windows = ("三、受理地址\n1.海城市劳动就业服务中心创业指导科\n联系电话:3308602 地址:海城市站前街2号\n"
+               "2.铁东区劳动就业和社会保障服务中心就业创业科\n联系电话:5550169 地址:铁东区安乐街18号\n")
+    said = best(windows, "我在铁东区，想申请创业担保贷款，去哪儿办？电话多少？", heading=("三、受理地址",))
+    assert any("铁东区劳动就业和社会保障服务中心" in s for s in said)
+    assert any("5550169" in s for s in said) and not any("3308602" in s for s in said)
