@@ -40,7 +40,7 @@ class Role:
 
 
 # Most specific first: 初审 and 复审 are kinds of 审核, and a word asked is read once.
-ROLES = (
+_SPECIFIC: tuple[Role, ...] = (
     Role("初审", re.compile(r"初审|初核|初步审核|初步审查"), re.compile(r"初审|初核|初步审核|初步审查")),
     Role("复审", re.compile(r"复审|复核"), re.compile(r"复审|复核")),
     Role("认定", re.compile(r"认定|评审|评定|审定|评选"), re.compile(r"认定|评审|评定|审定|评选")),
@@ -53,6 +53,11 @@ ROLES = (
          re.compile(r"受理|提交|申报|报送|递交|提出(?:申请|补贴申请)|报名")),
     Role("审核", re.compile(r"审核|审查|审批|核实|审(?!计)"), re.compile(r"审核|审查|审批|批准|核实|核定")),
 )
+# Who manages it (归谁管): beside another role asked (核定拨付的是谁？项目组织又归谁管？), the office
+# a sentence gives 组织管理 to.
+MANAGING = Role("组织管理", re.compile(r"归谁管|谁来管|谁管|(?:哪个|什么)部门管"),
+                re.compile(r"组织管理|组织实施|组织开展|(?<!财务)管理"))
+ROLES = (*_SPECIFIC, MANAGING)
 # What makes a stretch of a question ask "who" (谁, 哪个部门 …), or continue the last ask with a
 # new subject (省属企业呢？).
 _ASKS_WHO = re.compile(r"谁|哪个|哪些|哪家|哪级|哪一级|什么部门|什么单位|什么机构|哪两|哪几")
@@ -77,6 +82,8 @@ def role_asks(question_match: str) -> list[RoleAsk]:
             for m in role.asked.finditer(rest):
                 found.append((m.start(), role))
             rest = role.asked.sub(lambda m: "＿" * len(m.group()), rest)
+        if any(role is not MANAGING for _, role in found):
+            found = [(at, role) for at, role in found if role is not MANAGING]  # 初审归谁管: who does 初审
         if found and (_ASKS_WHO.search(part) or (asks and not _ASKS_WHO.search(part))):
             for _, role in sorted(found, key=lambda x: x[0]):
                 if not any(a.role is role and a.words == part for a in asks):
@@ -262,8 +269,8 @@ def answer_roles(question_match: str, hits: Sequence[Hit], document: Sequence[Cl
     per role, each cited. None when the question asks no role, one the cited clauses state,
     or one the document states nowhere."""
     asks = role_asks(question_match)
-    if not asks:
-        return None
+    if not asks or (len(asks) == 1 and asks[0].role is MANAGING):
+        return None  # 归谁管 alone asks who is responsible, as any who-question does
     if len(asks) == 1 and any(
             _states_role(sentence.strip(), asks[0].role, clause_offices(h.clause))
             for h in cited for sentence in SENTENCE.findall(h.clause.text_match)):

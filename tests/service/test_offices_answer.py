@@ -135,3 +135,18 @@ def test_the_asked_place_s_level(question: str, places: tuple[str, ...], level: 
     from service.offices_answer import asked_level
 
     assert asked_level(question, places) == level
+
+
+def test_who_manages_it_is_a_role_only_beside_another_ask() -> None:
+    from corpus.clean import to_match
+    from service.offices_answer import role_asks
+
+    def names(question: str) -> list[str]:
+        return [a.role.name for a in role_asks(to_match(question))]
+
+    assert names("补助数额是哪个部门核定拨付的？项目组织又归谁管？") == ["拨付", "组织管理"]
+    assert names("项目初审归谁管？") == ["初审"]  # who does 初审, not a second role
+    # alone it asks who is responsible, which the answer's general who-path gives
+    from service.offices_answer import answer_roles
+    assert names("优化营商环境的事归哪个部门管？") == ["组织管理"]
+    assert answer_roles(to_match("优化营商环境的事归哪个部门管？"), [], []) is None
