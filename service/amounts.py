@@ -258,7 +258,7 @@ def _unit_rate(support: Support) -> tuple[float, str, bool] | None:
     return None
 
 
-def _total(value: float) -> str:
+def total_said(value: float) -> str:
     """A computed total as the clause's unit says it and, under 100万, to the yuan as well, so
     that it can be checked against the rate: 3.6万元（36000元）."""
     said = format_money(value)
@@ -311,7 +311,7 @@ def _per_unit(support: Support, asker: str, context: str = "") -> str:
     if support.cap is not None and not ceiling and total > support.cap:
         return (f"您的{format_number(count)}{unit}按{rate_words}为"
                 f"{format_money(total)}，超过上限，最多可{verb}{format_money(support.cap)}")
-    return f"您的{format_number(count)}{unit}按{rate_words}{'最多' if ceiling else ''}共{_total(total)}"
+    return f"您的{format_number(count)}{unit}按{rate_words}{'最多' if ceiling else ''}共{total_said(total)}"
 
 
 def _period_total(support: Support, amount: float, base: str, asker: str) -> str:
@@ -335,7 +335,7 @@ def _period_total(support: Support, amount: float, base: str, asker: str) -> str
     if support.cap is not None and total > support.cap:
         total = support.cap
     return (f"按{base}{format_money(amount)}、最长{span}计，最多共{format_money(amount)}×"
-            f"{format_number(periods)}={_total(total)}")
+            f"{format_number(periods)}={total_said(total)}")
 
 
 # A sum for the first unit that each further unit raises (每个基本展位…上限2万元,每增加一个展位
@@ -365,7 +365,7 @@ def stepped(support: Support, asker: str) -> str:
         return ""
     total = first + (count - 1) * step
     return (f"首个{format_money(first)}、每增加一{m.group('unit')}{what}增加{format_money(step)}："
-            f"您的{format_number(count)}{m.group('unit')}{what}最多共{_total(total)}")
+            f"您的{format_number(count)}{m.group('unit')}{what}最多共{total_said(total)}")
 
 
 def support_sentence(support: Support, circumstances: Circumstances, cite: str = "",

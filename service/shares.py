@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 from question.intent import PHRASE
 from question.numbers import NUM, Quantity, format_money, format_number, money, number, people
-from service.amounts import word_pairs
+from service.amounts import total_said, word_pairs
 
-# A share as clauses write it: 60%, 5‰, 百分之四十.
-_SHARE = re.compile(rf"百分之(?P<cn>{NUM})|(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|‰)")
+# A share as clauses write it: 60%, 5‰, 百分之四十; or a multiple (月平均工资的三倍).
+_SHARE = re.compile(rf"百分之(?P<cn>{NUM})|(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|‰)|"
+                    rf"的(?P<times>{NUM})倍")
 _SEGMENT = re.compile(r"[^,，。;；:：\n]+")
 # Where the words naming a share's base start: after the verb or preposition that leads them.
 _LEADS = re.compile(r"按照其|按照|按其|按|不得超过|不超过|超过|不高于|达到|占|限定在|限于|给予|为")
@@ -48,11 +49,11 @@ def shares(sentence: str) -> list[Share]:
     for seg in _SEGMENT.finditer(sentence):
         text = seg.group()
         for m in _SHARE.finditer(text):
-            value = number(m.group("cn") or m.group("num") or "")
+            value = number(m.group("cn") or m.group("num") or m.group("times") or "")
             if value is None:
                 continue
-            percent = value / 10 if m.group("unit") == "‰" else value
-            before = text[:m.start()]
+            percent = value / 10 if m.group("unit") == "‰" else value * 100 if m.group("times") else value
+            before = text[:m.start()] + ("的" if m.group("times") else "")
             base = _LEADS.split(before)[-1].removesuffix("的").strip()
             if not re.search(r"[\u4e00-\u9fff]{2}", base):
                 continue
@@ -61,8 +62,22 @@ def shares(sentence: str) -> list[Share]:
             # what the share is of is said in its own sentence: a clause read whole (for its
             # limits) must not lend an earlier sentence's words (改建费用) to a later share
             context = re.split(r"[。;；!！?？]", context)[-1]
-            found.append(Share(base, percent, m.group().replace(" ", ""), limit, context))
+            written = m.group().replace(" ", "").removeprefix("的")
+            found.append(Share(base, percent, written, limit, context))
     return found
+
+
+def _named(share: Share) -> str:
+    """What a multiple is paid as (丧葬补助金按照…工资的三倍计发 → 丧葬补助金：), so that several
+    read apart; a share says nothing before its base."""
+    if share.percent <= 100:
+        return ""
+    name = _LEADS.split(re.split(r"[,，]", share.context)[-1])[0].strip()
+    return f"{name}：" if 2 <= len(name) <= 12 else ""
+
+
+# 其中…的比例不低于百分之六十: a share of the sum the share before it gives.
+_WITHIN = re.compile(r"^\s*其中[,，]?")
 
 
 def _asker_sums(asker: str) -> list[tuple[str, Quantity]]:
@@ -78,7 +93,7 @@ def _asker_sums(asker: str) -> list[tuple[str, Quantity]]:
 
 # A base that counts people (在职职工总人数, 员工总数), and one that is itself a rate (实际利率): a
 # count of people is a base only of the first, a sum of money never of either.
-_PEOPLE_BASE = re.compile(r"人数|职工|员工|人员")
+_PEOPLE_BASE = re.compile(r"(?:人数|职工|员工|人员)(?:总数|总人数)?$")  # not 职工月平均工资
 _RATE_BASE = re.compile(r"率|比例")
 
 
@@ -126,18 +141,30 @@ def computed_line(sentences: list[str], asker: str) -> str | None:
         if split := _split_line(sentence, sums):
             return split
         worked: list[tuple[Share, Quantity, float]] = []
+        within: list[str] = []
         for share in shares(sentence):
             stated = _matched(share.base, sums) or (
                 None if _RATE_BASE.search(share.base) or _PEOPLE_BASE.search(share.base)
                 else _matched(share.context + share.base, [(t, q) for t, q in sums if q.unit == "元"]))
             if stated is not None:
                 worked.append((share, stated, stated.value * share.percent / 100))
+            elif worked and (lead := _WITHIN.match(share.context)) and worked[-1][1].unit == "元":
+                # 其中,预留给小型微型企业的比例不低于百分之六十: of the sum just worked out
+                words = share.context[lead.end():].strip()
+                within.append(f"其中{words}{share.written}，即{total_said(worked[-1][2] * share.percent / 100)}")
         if not worked:
             continue
-        parts = [f"{s.base}{_say(q.value, q.unit)}的{s.written}为{_say(v, q.unit)}" for s, q, v in worked]
+        parts = [f"{_named(s)}{s.base}{_say(q.value, q.unit)}的{s.written}为"
+                 f"{total_said(v) if s.percent > 100 else _say(v, q.unit)}" for s, q, v in worked]
         line = "；".join(parts)
         units = {q.unit for _, q, _ in worked}
         if len(worked) > 1 and any(s.limit for s, _, _ in worked) and len(units) == 1:
             line += f"，按其中较低者为{_say(min(v for _, _, v in worked), units.pop())}"
-        return line
+        elif len(worked) > 1 and all(s.percent > 100 for s, _, _ in worked) and _ASKS_ALL.search(asker):
+            line += f"，共{total_said(sum(v for _, _, v in worked))}"  # 丧葬补助金和抚恤金一共
+        return "；".join([line, *within])
     return None
+
+
+# The asker asks what several sums come to together (一共多少).
+_ASKS_ALL = re.compile(r"一共|总共|合计|加起来|共计")

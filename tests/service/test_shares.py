@@ -43,3 +43,19 @@ def test_a_share_is_of_what_its_own_sentence_names() -> None:
     clause = ("对存量厂房改建为孵化器的，按照其实际发生的改建费用，一次性最高奖励100万元。"
               "对其场租减免部分，每年给予运营机构50%的补贴，每年最高20万元。")
     assert shares.computed_line([clause], "改建花了300万，一次性最多奖多少？") is None
+
+
+def test_multiples_of_a_stated_wage_each_named_and_added_when_asked_together() -> None:
+    rule = "丧葬补助金按照上年度在岗职工月平均工资的三倍计发，抚恤金按照上年度在岗职工月平均工资的六倍计发。"
+    line = shares.computed_line([rule], "上年度在岗职工月平均工资按1.2万算，丧葬补助金和抚恤金一共多少？")
+    assert line == ("丧葬补助金：上年度在岗职工月平均工资1.2万元的三倍为3.6万元（36000元）；"
+                    "抚恤金：上年度在岗职工月平均工资1.2万元的六倍为7.2万元（72000元），共10.8万元（108000元）")
+    # not asked together: each alone
+    alone = shares.computed_line([rule], "上年度在岗职工月平均工资按1.2万算，丧葬补助金多少？")
+    assert alone is not None and "共" not in alone
+
+
+def test_a_share_of_the_share_before_it() -> None:
+    rule = "向中小企业预留的采购份额应当占年度政府采购项目预算总额的百分之三十以上；其中，预留给小型微型企业的比例不低于百分之六十。"
+    line = shares.computed_line([rule], "我们年度政府采购项目预算2000万，至少预留多少？给小微企业的至少多少？")
+    assert line == "年度政府采购项目预算总额2000万元的百分之三十为600万元；其中预留给小型微型企业的比例不低于百分之六十，即360万元"
