@@ -131,13 +131,50 @@ def _split_line(sentence: str, sums: list[tuple[str, Quantity]]) -> str | None:
     return line
 
 
+# 比照其…增量部分,分别按50%、40%、30%的比例给予扶持: shares of an increase, year by year.
+_OF_INCREASE = re.compile(r"增量|增加额|新增部分|增长部分|增加部分")
+_YEARLY_SHARES = re.compile(r"分别按(?:照)?(?P<list>\d+(?:\.\d+)?%(?:[、,，和及]\d+(?:\.\d+)?%)+)")
+# How an asker states an increase: 比去年多了40万, 增加了40万, 从60万涨到100万.
+_ROSE_BY = re.compile(r"(?:多了|增加了|增长了|涨了|多出|增加)(?P<by>[^,，。;；?？]{1,8})")
+_ROSE_FROM = re.compile(r"从[^,，。;；?？]{0,8}?(?P<a>\d+(?:\.\d+)?万?元?)[^,，。;；?？\d]{0,6}?"
+                        r"(?:涨|增加|增长|提高|升)到[^,，。;；?？\d]{0,6}?(?P<b>\d+(?:\.\d+)?万?元?)")
+
+
+def _increase(asker: str) -> float | None:
+    """The increase the asker states, in 元: 多了40万, or 从60万涨到100万 (their difference)."""
+    if m := _ROSE_FROM.search(asker):
+        a, b = money(m.group("a") + ("" if m.group("a").endswith("元") else "元")), \
+            money(m.group("b") + ("" if m.group("b").endswith("元") else "元"))
+        if a and b and b[0].value > a[0].value:
+            return b[0].value - a[0].value
+    found = [q for m in _ROSE_BY.finditer(asker) for q in money(m.group("by"))]
+    return found[0].value if len(found) == 1 else None
+
+
+def _increase_line(sentence: str, asker: str) -> str | None:
+    """「增量40万元按第一年50%为20万元（第二年40%为16万元，第三年30%为12万元）」 when the sentence gives
+    shares of an increase year by year and the asker states their increase."""
+    listed = _YEARLY_SHARES.search(sentence)
+    if not listed or not _OF_INCREASE.search(sentence[:listed.start()]):
+        return None
+    rose = _increase(asker)
+    if rose is None:
+        return None
+    rates = [float(r) for r in re.findall(r"\d+(?:\.\d+)?(?=%)", listed.group("list"))]
+    ordinals = "一二三四五六七八九十"
+    years = [f"第{ordinals[i]}年{format_number(r)}%为{format_money(rose * r / 100)}" for i, r in enumerate(rates[:10])]
+    return f"增量{format_money(rose)}按{years[0]}（{'，'.join(years[1:])}）"
+
+
 def computed_line(sentences: list[str], asker: str) -> str | None:
     """The figure the asker's stated base gives under the first sentence whose shares (or split
     at a threshold) apply to it, with the formula; None when none does."""
     sums = _asker_sums(asker)
-    if not sums:
-        return None
     for sentence in sentences:
+        if rose := _increase_line(sentence, asker):
+            return rose
+        if not sums:
+            continue
         if split := _split_line(sentence, sums):
             return split
         worked: list[tuple[Share, Quantity, float]] = []

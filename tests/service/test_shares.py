@@ -59,3 +59,12 @@ def test_a_share_of_the_share_before_it() -> None:
     rule = "向中小企业预留的采购份额应当占年度政府采购项目预算总额的百分之三十以上；其中，预留给小型微型企业的比例不低于百分之六十。"
     line = shares.computed_line([rule], "我们年度政府采购项目预算2000万，至少预留多少？给小微企业的至少多少？")
     assert line == "年度政府采购项目预算总额2000万元的百分之三十为600万元；其中预留给小型微型企业的比例不低于百分之六十，即360万元"
+
+
+def test_shares_of_an_increase_year_by_year_for_the_increase_the_asker_states() -> None:
+    rule = "从认定之年起3年内比照其区级财政贡献额增量部分，分别按50%、40%、30%的比例给予扶持。"
+    expected = "增量40万元按第一年50%为20万元（第二年40%为16万元，第三年30%为12万元）"
+    assert shares.computed_line([rule], "今年区级财政贡献120万，比去年多了40万，第一年能拿多少？") == expected
+    assert shares.computed_line([rule], "区级财政贡献从去年的60万涨到今年100万，第一年能拿多少？") == expected
+    # a level, not an increase, gives no figure
+    assert shares.computed_line([rule], "区级财政贡献100万，能拿多少？") is None
