@@ -241,7 +241,7 @@ _PHRASE_CUT = re.compile(r"[,，。;；?？!！、]")
 _PER_UNIT_CAP = re.compile(r"(每[项件个家户台套人])(?:不超过|不高于|最高不超过|最高|最多)(?:为)?"
                            r"(\d+(?:\.\d+)?)(万)?元")
 # How askers ask what a measure comes to in all (最多一共能领多少, 补贴总额, 加起来).
-_ASKS_TOTAL = re.compile(r"一共|总共|合计|总计|累计|总额|加起来|共能|共可")
+ASKS_TOTAL = re.compile(r"一共|总共|合计|总计|共计|累计|总额|加起来|共能|共可")
 _PER_TIME = re.compile(r"(?:每人)?每(次|月|年)")  # a sum per time or per period
 _PERIOD_LENGTH = re.compile(r"([\d一二三四五六七八九十两]+)个?(年|月)$")
 
@@ -319,7 +319,7 @@ def _period_total(support: Support, amount: float, base: str, asker: str) -> str
     period its clause allows, when the asker asks what it comes to in all and counts no
     months of their own."""
     per = _PER_TIME.fullmatch(base)
-    if per is None or per.group(1) == "次" or not _ASKS_TOTAL.search(asker):
+    if per is None or per.group(1) == "次" or not ASKS_TOTAL.search(asker):
         return ""
     lasting = _DURATION.search(support.text)  # 补贴期限最长为2年, 连续补贴3年
     found = _PERIOD_LENGTH.search(lasting.group(0)) if lasting else None

@@ -24,7 +24,7 @@ from question.circumstances import degrees
 from question.numbers import format_money
 from question.query import Query
 from service import citations
-from service.amounts import stepped, support_sentence
+from service.amounts import ASKS_TOTAL, stepped, support_sentence
 from service.eligibility import Eligibility, verdict
 from service.terms import shared, weight
 
@@ -196,19 +196,15 @@ def support_line(query: Query, cited: Sequence[Hit],
 
 # A matching fund (配套) is paid on top of the sum it matches (省级财政给予50万元…福州市…给予
 # 1:0.5的配套…25万元): asked what both come to (加上配套一共多少), they add up.
-_MATCHING = re.compile(r"配套")
-_ASKS_BOTH = re.compile(r"一共|总共|合计|总计|加起来|加上|共能|共可")
-
-
 def _with_matching(found: list[tuple[int, int, Support]], asker: str) -> str | None:
     """「50万元+配套25万元，共75万元[1]」 when the asker asks the sum with its matching fund and
     the cited clauses give one fixed sum and one matching fund."""
-    if not (_MATCHING.search(asker) and _ASKS_BOTH.search(asker)):
+    if "配套" not in asker or not (ASKS_TOTAL.search(asker) or "加上" in asker):
         return None
     fixed = [(n, f) for _, n, f in found if f.amount is not None and f.ratio is None
              and not f.base and not f.tiers]
-    matching = [(n, f) for n, f in fixed if _MATCHING.search(f.text)]
-    matched = [(n, f) for n, f in fixed if not _MATCHING.search(f.text)]
+    matching = [(n, f) for n, f in fixed if "配套" in f.text]
+    matched = [(n, f) for n, f in fixed if "配套" not in f.text]
     if len(matching) != 1 or len(matched) != 1:
         return None
     (n1, base), (n2, extra) = matched[0], matching[0]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from question.intent import PHRASE
 from question.numbers import NUM, Quantity, format_money, format_number, money, number, people
-from service.amounts import total_said, word_pairs
+from service.amounts import ASKS_TOTAL, total_said, word_pairs
 
 # A share as clauses write it: 60%, 5‰, 百分之四十; or a multiple (月平均工资的三倍).
 _SHARE = re.compile(rf"百分之(?P<cn>{NUM})|(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|‰)|"
@@ -136,17 +136,15 @@ _OF_INCREASE = re.compile(r"增量|增加额|新增部分|增长部分|增加部
 _YEARLY_SHARES = re.compile(r"分别按(?:照)?(?P<list>\d+(?:\.\d+)?%(?:[、,，和及]\d+(?:\.\d+)?%)+)")
 # How an asker states an increase: 比去年多了40万, 增加了40万, 从60万涨到100万.
 _ROSE_BY = re.compile(r"(?:多了|增加了|增长了|涨了|多出|增加)(?P<by>[^,，。;；?？]{1,8})")
-_ROSE_FROM = re.compile(r"从[^,，。;；?？]{0,8}?(?P<a>\d+(?:\.\d+)?万?元?)[^,，。;；?？\d]{0,6}?"
-                        r"(?:涨|增加|增长|提高|升)到[^,，。;；?？\d]{0,6}?(?P<b>\d+(?:\.\d+)?万?元?)")
+_ROSE_FROM = re.compile(r"从[^,，。;；?？]{0,16}?(?:涨|增加|增长|提高|升)到[^,，。;；?？]{0,12}")
 
 
 def _increase(asker: str) -> float | None:
     """The increase the asker states, in 元: 多了40万, or 从60万涨到100万 (their difference)."""
     if m := _ROSE_FROM.search(asker):
-        a, b = money(m.group("a") + ("" if m.group("a").endswith("元") else "元")), \
-            money(m.group("b") + ("" if m.group("b").endswith("元") else "元"))
-        if a and b and b[0].value > a[0].value:
-            return b[0].value - a[0].value
+        found = money(m.group(0))
+        if len(found) == 2 and found[1].value > found[0].value:
+            return found[1].value - found[0].value
     found = [q for m in _ROSE_BY.finditer(asker) for q in money(m.group("by"))]
     return found[0].value if len(found) == 1 else None
 
@@ -197,11 +195,8 @@ def computed_line(sentences: list[str], asker: str) -> str | None:
         units = {q.unit for _, q, _ in worked}
         if len(worked) > 1 and any(s.limit for s, _, _ in worked) and len(units) == 1:
             line += f"，按其中较低者为{_say(min(v for _, _, v in worked), units.pop())}"
-        elif len(worked) > 1 and all(s.percent > 100 for s, _, _ in worked) and _ASKS_ALL.search(asker):
+        elif len(worked) > 1 and all(s.percent > 100 for s, _, _ in worked) and ASKS_TOTAL.search(asker):
             line += f"，共{total_said(sum(v for _, _, v in worked))}"  # 丧葬补助金和抚恤金一共
         return "；".join([line, *within])
     return None
 
-
-# The asker asks what several sums come to together (一共多少).
-_ASKS_ALL = re.compile(r"一共|总共|合计|加起来|共计")
