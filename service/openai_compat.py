@@ -174,7 +174,12 @@ def _check_model(request: Request, requested: str) -> str:
     return name
 
 
-@router.post("/v1/chat/completions", responses=ERRORS)
+# ``stream: true`` answers as server-sent events: the schema says so beside the JSON reply.
+_STREAMED: dict[int | str, dict[str, Any]] = {200: {"description": "the completion; with stream: true, server-sent events",
+                   "content": {"text/event-stream": {}}}}
+
+
+@router.post("/v1/chat/completions", responses={**ERRORS, **_STREAMED})
 async def chat_completions(body: CompletionIn, engine: EngineDep, request: Request) -> Any:
     name = _check_model(request, body.model)
     # caps (service.limits): 422 for a message over its limit, the newest history within its own

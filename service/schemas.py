@@ -37,7 +37,7 @@ class FiltersIn(BaseModel):
     offices: list[str] = Field(default_factory=list, max_length=20)
     kinds: list[Literal["policy", "implementation_plan", "draft", "news"]] = Field(
         default_factory=list, max_length=4)
-    in_force: bool = Field(default=False, description="only documents in force today")
+    in_force: bool = Field(default=False, strict=True, description="only documents in force today")
 
 
 # The constraints _check_text enforces, stated in the OpenAPI schema (validation stays in
