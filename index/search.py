@@ -27,6 +27,7 @@ from index.backend import Backend, Candidates, FaissBackend, Filters
 from index.embed import Embedder
 from question.catalogue import Catalogue
 from question.query import Query
+from question.roles import RoleAsk, asks_offices, states
 
 # Ranking is fitted (index/rank.py, weights from scripts/fit_ranker.py). The hand-set weights
 # it replaced (BM25 vote x2, RRF k=20, place boost x1.2, per-document decay) were tuned on the
@@ -37,6 +38,8 @@ from question.query import Query
 # every document would put clauses without the asked term above ones that have it.
 COMPARE_DECAY = 0.6
 CANDIDATES = 50
+# The clauses an answer reads by default (its top_k): a role asked of offices is stated within them.
+ROLE_VIEW = 5
 NO_DOCUMENT = "\u0000"  # a document id no document has: a filter that nothing passes
 # Cosine range of e5-small between clearly off-topic (lo: weather, films ≈ 0.79–0.84) and
 # typical on-topic questions (hi: the dev answerables' median ≈ 0.92), measured on the dev set
@@ -264,6 +267,28 @@ def diversify(ranked: list[int], scores: dict[int, float], doc_of: Mapping[int, 
     return chosen
 
 
+def stating_roles(order: list[int], ranked: list[int], clauses: Sequence[Clause],
+                  document_rows: Sequence[int], asks: Sequence[RoleAsk], k: int) -> list[int]:
+    """The top ``k`` with, for each office role the question asks that none of the top
+    document's clauses among them states, that document's first clause stating it (among the
+    ranked candidates, else in the document's order) placed after the top clause: a question of
+    several roles (哪个部门认定？钱又是谁拨的？) needs each statement in view, and the one for the
+    second role often shares few words with the question."""
+    if not order or not asks_offices(asks):
+        return order
+    doc = clauses[order[0]].doc_id
+    out = list(order)
+    view = min(k, ROLE_VIEW)
+    for role in dict.fromkeys(a.role for a in asks):
+        if any(clauses[i].doc_id == doc and states(clauses[i], role) for i in out[:view]):
+            continue
+        found = next((i for i in (*ranked, *document_rows) if clauses[i].doc_id == doc
+                      and i not in out[:view] and states(clauses[i], role)), None)
+        if found is not None:
+            out = [out[0], found, *(i for i in out[1:] if i != found)]
+    return out[:k]
+
+
 def in_force_only(index: LoadedIndex, filters: Filters, today: date) -> Filters:
     """``filters`` with its in-force condition spelled out as the documents in force on
     ``today`` (each document's status recomputed from its dates: a manifest outlives its day),
@@ -352,6 +377,15 @@ class Searcher:
             ranked = defining_first(ranked, idx.clauses, query.defined)
         order = diversify(ranked, fused, {i: idx.clauses[i].doc_id for i in ranked}, k,
                           COMPARE_DECAY) if query.compared else ranked[:k]
+        if query.roles and order:
+            rows = idx.rows.get(f"doc:{idx.clauses[order[0]].doc_id}", np.empty(0, dtype=np.int64))
+            if allowed is not None:
+                rows = np.intersect1d(rows, allowed)
+            shown = min(fused[i] for i in order)
+            order = stating_roles(order, ranked, idx.clauses,
+                                  [i for i in rows.tolist() if idx.searchable[i]], query.roles, k)
+            for i in order:
+                fused.setdefault(i, shown)  # a clause brought from outside the candidates
         missing = [i for i in order if i not in best]  # lexical-only candidates
         best.update(idx.backend.cosines(missing, vector))
         hits = [Hit(idx.clauses[i], fused[i], best.get(i, 0.0),

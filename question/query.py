@@ -16,11 +16,13 @@ from datetime import date
 from corpus.clean import to_match, to_simplified
 from corpus.facts import Circumstances
 from corpus.tokenize import tokenize
+from question.cantonese import mandarin
 from question.catalogue import EMPTY, Catalogue
 from question.circumstances import asks_eligibility, parse_circumstances
 from question.expansion import expansions
 from question.intent import Detail, asked_details, classify
 from question.places import asked_places
+from question.roles import RoleAsk, role_asks
 
 # A question that compares documents ("滨州和山东分别…", "国家层面和滨州各…").
 # Asking whether two say the same (一样吗, 相同吗) or by how much one exceeds the other (比…高多少) compares.
@@ -67,6 +69,7 @@ class Query:
     asks_validity: bool = False  # asks whether a document is in force, or since / until when
     expansion: tuple[str, ...] = ()  # the genre's words for what it asks (question.expansion)
     details: tuple[Detail, ...] = ()  # every detail asked, ``detail`` first (担保费谁出？收多少？)
+    roles: tuple[RoleAsk, ...] = ()  # the roles offices are asked for (谁初审、谁复审？), question.roles
 
     @property
     def search_tokens(self) -> tuple[str, ...]:
@@ -148,7 +151,7 @@ def parse(text: str, catalogue: Catalogue = EMPTY, own: str | None = None,
     """``text`` as retrieval reads it; ``own`` the asker's own turn when it differs (chat);
     ``today`` dates what the asker says in years (成立于2021年)."""
     own = own or text
-    match, own_match = to_match(text), to_match(own)
+    match, own_match = mandarin(to_match(text)), mandarin(to_match(own))
     intent = classify(own_match)
     if intent == "general":
         intent = classify(match)
@@ -174,6 +177,7 @@ def parse(text: str, catalogue: Catalogue = EMPTY, own: str | None = None,
         circumstances=parse_circumstances(own_match, today),
         asks_eligibility=asks_eligibility(own_match),
         asks_validity=bool(_VALIDITY.search(own_match)),
+        roles=tuple(role_asks(match)),
     )
 
 

@@ -10,11 +10,11 @@ from corpus.extract_facts import extract_facts
 from corpus.models import Clause
 from index.search import Hit
 from question.intent import classify
+from question.roles import role_asks
 from service.offices_answer import (
     answer_roles,
     expand_aliases,
     issuer_clause,
-    role_asks,
     with_full_names,
 )
 
@@ -139,7 +139,6 @@ def test_the_asked_place_s_level(question: str, places: tuple[str, ...], level: 
 
 def test_who_manages_it_is_a_role_only_beside_another_ask() -> None:
     from corpus.clean import to_match
-    from service.offices_answer import role_asks
 
     def names(question: str) -> list[str]:
         return [a.role.name for a in role_asks(to_match(question))]
