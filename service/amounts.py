@@ -95,8 +95,22 @@ def terms(support: Support) -> str:
     return "、".join(parts) or support.text
 
 
+# A share of the grant itself (订货合同完成后，一次性拨付补助金额的80%; 预拨奖励资金的50%) says
+# when the grant is paid, not a rate of any sum the asker has.
+_PAID = re.compile(r"拨付|预拨|先拨|兑付")
+_GRANT = re.compile(r"^(?:补助|补贴|奖励|奖补|扶持|资助)(?:金额|资金|款)$")
+
+
+def instalment(support: Support) -> bool:
+    base = support.base or ""
+    return support.ratio is not None and bool(
+        _PAID.search(base) or (_GRANT.match(base) and "拨" in support.text))
+
+
 def _base_value(support: Support, circumstances: Circumstances,
                 words: str | None = None, asker: str = "") -> tuple[float, str] | None:
+    if instalment(support):
+        return None
     field = _field(words or support.base)
     if field is not None and getattr(circumstances, field):
         return float(getattr(circumstances, field)), field
@@ -244,6 +258,18 @@ _PER_UNIT_CAP = re.compile(r"(每[项件个家户台套人])(?:不超过|不高�
 ASKS_TOTAL = re.compile(r"一共|总共|合计|总计|共计|累计|总额|加起来|共能|共可")
 _PER_TIME = re.compile(r"(?:每人)?每(次|月|年)")  # a sum per time or per period
 _PERIOD_LENGTH = re.compile(r"([\d一二三四五六七八九十两]+)个?(年|月)$")
+
+
+def worked_value(support: Support, circumstances: Circumstances, asker: str) -> float | None:
+    """The sum ``support_sentence`` works out from the asker's base (its ratio, held to its cap),
+    or None when it works none out (no ratio, no base stated, or a tier decides)."""
+    if support.ratio is None or support.tiers:
+        return None
+    base = _base_value(support, circumstances, asker=asker)
+    if base is None:
+        return None
+    value = base[0] * support.ratio / 100
+    return min(value, support.cap) if support.cap is not None else value
 
 
 def _unit_rate(support: Support) -> tuple[float, str, bool] | None:

@@ -698,7 +698,7 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
     document = _document(generation, cited[0].clause.doc_id) if intent == "responsible_office" else []
     if intent == "responsible_office":
         # 由谁初审、谁复审？: one cited statement per role asked, from the answering document
-        roles = offices_answer.answer_roles(q_match, hits, document, cited)
+        roles = offices_answer.answer_roles(q_match, hits, document, cited, query.roles)
     if roles is not None:
         lines, cited = roles
     elif intent == "responsible_office":
@@ -744,7 +744,9 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
         if support and facts_answer.asks_sum(query):
             lines.insert(1, support)  # 能不能申请, 能拿多少: the verdict, then the sum
     elif support:
-        lines[:0] = support.split("\n")  # one line per compared document
+        # one line per compared document; after the asker's own figure when only that works one out
+        at = 1 if worked else 0
+        lines[at:at] = support.split("\n")
     if intent == "responsible_office" and lines:
         lines, cited = offices_answer.with_full_names(lines, cited, document)
     record = records.get(cited[0].clause.doc_id)

@@ -14,7 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from question.circumstances import parse_circumstances, situation
-from question.numbers import Quantity, areas, money, number, people, percents, periods
+from question.numbers import (
+    Quantity,
+    areas,
+    format_number,
+    money,
+    number,
+    people,
+    percents,
+    periods,
+)
 from service.terms import official, shared, terms, weight
 
 _BEFORE = {"不低于": ">=", "不少于": ">=", "不小于": ">=", "达到": ">=", "达": ">=", "满": ">=",
@@ -224,7 +233,7 @@ def check_bounds(sentence: str, question: str) -> tuple[str, str, str]:
     stated = _stated(question)
     if not stated:
         return "unknown", "", ""
-    asked = frozenset(terms(official(question)))
+    asked = frozenset(terms(official(question))) | _sex_words(question)
     topical = weight(shared(sentence, situation(question))) >= 1
     results: list[tuple[str, Bound, Quantity]] = []
     skip_until = -1
@@ -281,6 +290,20 @@ def _either(results: list[tuple[str, Bound, Quantity]]) -> list[tuple[str, Bound
     return out
 
 
+# The asker's sex as askers state it (男，58岁; 我是女的; 本人女): bounds set apart for 男性 and 女性
+# (女性不超过55周岁、男性不超过60周岁) are alternatives, and the asker's own is the one that holds.
+_SEX = re.compile(r"(?<![\u4e00-\u9fff])(男|女)(?![\u4e00-\u9fff])|"
+                  r"(?:我|本人)(?:是)?(?:一[名位个])?(男|女)(?:的|性|士)?(?![\u4e00-\u9fff]{0,1}[儿朋友])")
+
+
+_SEXES = frozenset({"男性", "女性"})
+
+
+def _sex_words(question: str) -> frozenset[str]:
+    said = {m.group(1) or m.group(2) for m in _SEX.finditer(question)}
+    return frozenset({f"{said.pop()}性"}) if len(said) == 1 else frozenset()
+
+
 def _alternatives(results: list[tuple[str, Bound, Quantity]],
                   asked: frozenset[str]) -> list[tuple[str, Bound, Quantity]]:
     """Bounds of one kind in one direction are alternatives for different subjects (单机100万元,
@@ -290,7 +313,9 @@ def _alternatives(results: list[tuple[str, Bound, Quantity]],
     for r in results:
         groups.setdefault((_family(r[1].q.unit), r[1].comparator.startswith(">")), []).append(r)
     for group in groups.values():
-        scores = [len(r[1].context & asked) for r in group]
+        # bounds set apart by sex hold by the asker's sex alone; unsaid, they stay open together
+        by_sex = any(r[1].context & _SEXES for r in group)
+        scores = [len(r[1].context & asked & (_SEXES if by_sex else r[1].context)) for r in group]
         tied = [r for r, score in zip(group, scores, strict=True) if score == max(scores)]
         out.append((_combine([r[0] for r in tied]), tied[0][1], tied[0][2]))
     return out
@@ -310,9 +335,11 @@ def share_of_total(sentence: str, question: str) -> tuple[str, str, str] | None:
     m = _SHARE_OF.search(sentence)
     if not m or not (m.group("cap") or m.group("dir")):
         return None
-    whole_word = m.group("whole")[-2:]
+    # the whole as the asker names it: 员工 of 企业员工, or 参保 of 参保职工 (参保25个人)
+    whole_words = {m.group("whole")[-2:], m.group("whole")[:2]}
     counts = people(question)
-    wholes = [q for q in counts if whole_word in question[max(0, q.start - 3):q.end + 3]]
+    wholes = [q for q in counts
+              if any(w in question[max(0, q.start - 3):q.end + 3] for w in whole_words)]
     if not wholes:  # 18人的小企业，裁了5个人: the headcount the asker states is the whole
         staff = parse_circumstances(question).staff
         wholes = [q for q in counts if staff is not None and q.value == staff]
@@ -322,6 +349,7 @@ def share_of_total(sentence: str, question: str) -> tuple[str, str, str] | None:
     share = 100 * parts[0].value / wholes[0].value
     comparator = ">=" if m.group("dir") == "以上" or m.group("cap") in _SHARE_FLOOR else "<="
     status = "met" if holds(share, comparator, float(m.group("n"))) else "not_met"
-    first, last = sorted((wholes[0], parts[0]), key=lambda q: q.start)
     named = re.search(r"[\u4e00-\u9fff]{0,2}$", sentence[:m.start()])  # 裁员率: the rate's own name
-    return status, (named.group(0) if named else "") + m.group(0), question[first.start:last.end]
+    told = "，".join(_phrase_of(question, q) for q in sorted((wholes[0], parts[0]), key=lambda q: q.start))
+    return (status, (named.group(0) if named else "") + m.group(0),
+            f"{told}，即{format_number(round(share, 1))}%")

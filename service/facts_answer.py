@@ -21,10 +21,17 @@ from corpus.models import Clause
 from corpus.records import status_now
 from index.search import Hit
 from question.circumstances import degrees
-from question.numbers import format_money
+from question.numbers import format_money, format_number
 from question.query import Query
 from service import citations
-from service.amounts import ASKS_TOTAL, stepped, support_sentence
+from service.amounts import (
+    ASKS_TOTAL,
+    instalment,
+    stepped,
+    support_sentence,
+    total_said,
+    worked_value,
+)
 from service.eligibility import Eligibility, verdict
 from service.terms import shared, weight
 
@@ -185,13 +192,40 @@ def support_line(query: Query, cited: Sequence[Hit],
     # before a rate the question shares more words with
     counted = [item for item in found if stepped(item[2], query.own_match)]
     found = counted if len(counted) == 1 else found
+    # a share of the grant (拨付补助金额的80%) says how the grant is paid, not what it is
+    instalments = [item for item in found if instalment(item[2])]
+    found = [item for item in found if not instalment(item[2])] or found
     shared, n, support = max(found, key=lambda item: (item[0], item[1]))
     if shared == 0 and len(found) > 1:
         return None  # several measures, none the question names: quoting is more faithful
     if not _caps_stated(support):
         return None  # 珠三角地区每年最高6000元,其他地区每年最高4000元: one cap alone would mislead
-    return support_sentence(support, query.circumstances, cite=f"[{-n}]", asker=query.own_match,
+    line = support_sentence(support, query.circumstances, cite=f"[{-n}]", asker=query.own_match,
                             context=cited[-n - 1].clause.text_match)
+    return line + _instalment_line(instalments, support, query)
+
+
+# How askers ask when and how much of a grant is paid (合同完成后先拨多少, 第一笔给多少).
+_ASKS_PAID = re.compile(r"先拨|先给|先发|先付|预拨|首笔|第一笔|拨多少|分几次|分批|怎么拨")
+
+
+def _instalment_line(instalments: list[tuple[int, int, Support]], support: Support,
+                     query: Query) -> str:
+    """「订货合同完成后,一次性拨付补助金额的80%:即160万元[1]。」 on its own line, when the asker asks
+    what is paid first and the grant was worked out from their figures."""
+    if not instalments or support in {i[2] for i in instalments} \
+            or not _ASKS_PAID.search(query.own_match):
+        return ""
+    value = worked_value(support, query.circumstances, query.own_match)
+    if value is None:
+        return ""
+    lines = []
+    for _, n, paid in instalments:
+        ratio = paid.ratio or 0.0
+        written = f"{format_number(ratio)}%"
+        said = paid.text[: paid.text.index(written) + len(written)] if written in paid.text else paid.text
+        lines.append(f"\n{said}，即{total_said(value * ratio / 100)}[{-n}]。")
+    return "".join(lines)
 
 
 # A matching fund (配套) is paid on top of the sum it matches (省级财政给予50万元…福州市…给予

@@ -134,8 +134,9 @@ def _split_line(sentence: str, sums: list[tuple[str, Quantity]]) -> str | None:
 # 比照其…增量部分,分别按50%、40%、30%的比例给予扶持: shares of an increase, year by year.
 _OF_INCREASE = re.compile(r"增量|增加额|新增部分|增长部分|增加部分")
 _YEARLY_SHARES = re.compile(r"分别按(?:照)?(?P<list>\d+(?:\.\d+)?%(?:[、,，和及]\d+(?:\.\d+)?%)+)")
-# How an asker states an increase: 比去年多了40万, 增加了40万, 从60万涨到100万.
-_ROSE_BY = re.compile(r"(?:多了|增加了|增长了|涨了|多出|增加)(?P<by>[^,，。;；?？]{1,8})")
+# How an asker states an increase: 比去年多了40万, 多交了30万, 增加了40万, 从60万涨到100万.
+_ROSE_BY = re.compile(r"(?:多(?:交|缴|纳|赚|卖|收|挣)?了|增加了|增长了|涨了|多出|增加|增量(?:是|为|有)?)"
+                      r"(?P<by>[^,，。;；?？]{1,8})")
 _ROSE_FROM = re.compile(r"从[^,，。;；?？]{0,16}?(?:涨|增加|增长|提高|升)到[^,，。;；?？]{0,12}")
 
 

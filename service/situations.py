@@ -117,6 +117,9 @@ _LACKING = re.compile(r"(?:不|未|无|没有)(?:符合|具备|具有|取得|满
 def _exclusion(sentence: str, told: str, question: str, listed: bool) -> tuple[TextCheck | None, str]:
     """(the verdict of what the sentence rules out, those words); (None, "") when it rules
     nothing out, (None, words) when the situation does not touch them."""
+    absent = _ABSENT.search(sentence)
+    if not listed and absent and absent.group("other") and _EXEMPT.search(sentence[:absent.start("x")]):
+        return None, ""  # 除住房贷款…以外,应没有其他贷款: exempt from a requirement (_absence), not ruled out
     excluded = sentence if listed else _excluded(sentence)
     if not excluded:
         return None, ""

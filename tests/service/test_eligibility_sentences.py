@@ -97,6 +97,8 @@ def test_the_law_a_sentence_applies_to_whom(question: str, status: str) -> None:
     ("我男的，今年58岁，能申请吗？", "met", "男性不超过60周岁"),
     ("我男的，今年62岁，能申请吗？", "not_met", "男性不超过60周岁"),
     ("我是女的，今年58岁，能申请吗？", "not_met", "女性不超过55周岁"),
+    ("男，58岁，退役军人，还能申请吗？", "met", "男性不超过60周岁"),
+    ("本人女，50岁，能申请吗？", "met", "女性不超过55周岁"),
 ])
 def test_bounds_for_men_and_women_judge_the_asker_by_their_own(question: str, status: str,
                                                                 said: str) -> None:
@@ -106,13 +108,24 @@ def test_bounds_for_men_and_women_judge_the_asker_by_their_own(question: str, st
     assert (found, said in required) == (status, True)
 
 
+def test_bounds_for_men_and_women_stay_open_when_the_asker_says_no_sex() -> None:
+    from service.bounds import check_bounds
+
+    assert check_bounds("提交贷款申请时女性不超过55周岁、男性不超过60周岁", "我今年58岁，想申请，能申请吗？")[0] \
+        == "unknown"
+    assert check_bounds("提交贷款申请时女性不超过55周岁、男性不超过60周岁", "我女儿23岁，能申请吗？")[0] == "unknown"
+
+
 def test_a_rate_of_the_headcount_worked_out_from_the_asker_s_counts() -> None:
     from service.bounds import share_of_total
 
     rule = "30人(含)以下的参保企业裁员率不高于参保职工总数20%的，可以申请失业保险稳岗返还"
     assert share_of_total(rule, "我们是一家18人的小企业，上一年度裁了5个人，还能申请吗？") == (
-        "not_met", "裁员率不高于参保职工总数20%", "18人的小企业，上一年度裁了5个人")
+        "not_met", "裁员率不高于参保职工总数20%", "我们是一家18人的小企业，上一年度裁了5个人，即27.8%")
     assert share_of_total(rule, "我们是一家18人的小企业，上一年度裁了2个人，还能申请吗？")[0] == "met"  # type: ignore[index]
+    # the whole named by the first word of the clause's (参保 of 参保职工), the part said apart
+    assert share_of_total(rule, "小公司，参保25个人，失业保险交了两年多，去年裁了6个人，还能享受吗？") == (
+        "not_met", "裁员率不高于参保职工总数20%", "参保25个人，去年裁了6个人，即24%")
 
 
 def test_a_bound_every_year_must_meet_fails_on_one_year_that_does_not() -> None:
@@ -145,3 +158,10 @@ def test_an_alternative_takes_only_the_figures_of_its_own_words() -> None:
     assert check_bounds(rule, to_match("港澳股东持股只有20%，员工人数里港澳青年比例10%，算吗"))[0] == "not_met"
     assert check_bounds(rule, to_match("港澳股东持股只有20%，员工人数里港澳青年比例40%，算吗"))[0] == "met"
     assert check_bounds(rule, to_match("我们港澳青年持股30%，算港澳青年企业吗"))[0] == "met"
+
+
+def test_loans_a_requirement_exempts_are_no_exclusion() -> None:
+    rule = to_match("4.在提交贷款申请时，除助学贷款、扶贫贷款、住房贷款、购车贷款、10万元以下小额消费贷款（含信用卡消费）以外，"
+                    "本人及其配偶应没有其他贷款。")
+    assert check_text(rule, to_match("自己有房贷、老婆有车贷，还能申请吗？")).status != "not_met"
+    assert check_text(rule, to_match("老婆名下还有一笔经营贷，还能申请吗？")).status == "not_met"

@@ -479,3 +479,23 @@ def test_a_phone_in_a_list_of_offices_comes_with_the_office_it_is_for() -> None:
     said = best(windows, "我在铁东区，想申请创业担保贷款，去哪儿办？电话多少？", heading=("三、受理地址",))
     assert any("铁东区劳动就业和社会保障服务中心" in s for s in said)
     assert any("5550169" in s for s in said) and not any("3308602" in s for s in said)
+
+
+# ------------------------------------------------------------------ how a grant is paid
+RISK = ("第六条 对列入风险补贴计划的项目，给予推广资金风险补贴。补贴标准原则上不超过产品订货合同及发票认定金额的10%，"
+        "补贴金额最高不超过200万元。订货合同完成后，一次性拨付补助金额的80%，项目通过验收后，再拨付剩余的20%。")
+
+
+def test_a_share_of_the_grant_is_how_it_is_paid_not_a_rate_of_the_asker_s_sum() -> None:
+    query = parse("订货合同3000万，风险补贴能拿多少？")
+    line = support_line(query, [hit(RISK)])
+    assert line is not None and "最多可补200万元" in line and "2400万" not in line
+    assert "拨付" not in line  # not asked when it is paid
+
+
+def test_what_is_paid_first_is_worked_from_the_grant_the_asker_gets() -> None:
+    line = support_line(parse("订货合同3000万，风险补贴能拿多少？合同完成后先拨多少？"), [hit(RISK)])
+    assert line is not None
+    first, paid = line.split("\n")
+    assert "最多可补200万元" in first
+    assert paid == "订货合同完成后,一次性拨付补助金额的80%，即160万元[1]。"

@@ -66,5 +66,6 @@ def test_shares_of_an_increase_year_by_year_for_the_increase_the_asker_states() 
     expected = "增量40万元按第一年50%为20万元（第二年40%为16万元，第三年30%为12万元）"
     assert shares.computed_line([rule], "今年区级财政贡献120万，比去年多了40万，第一年能拿多少？") == expected
     assert shares.computed_line([rule], "区级财政贡献从去年的60万涨到今年100万，第一年能拿多少？") == expected
+    assert shares.computed_line([rule], "认定当年比上一年多交了40万，增量那块第一年能返多少？") == expected
     # a level, not an increase, gives no figure
     assert shares.computed_line([rule], "区级财政贡献100万，能拿多少？") is None
