@@ -140,8 +140,9 @@ def stated_base(support: Support, asker: str, words: str | None = None) -> float
     base_field = _field(base_words)
     best: tuple[int, float] | None = None
     for phrase in PHRASE.finditer(asker):
-        sums = money(phrase.group(0))
-        if len(sums) != 1 or sums[0].unit != "元":
+        # in 元: the same sum in another currency beside it (430万元(约60万美元)) is no second sum
+        sums = [q for q in money(phrase.group(0)) if q.unit == "元"]
+        if len(sums) != 1:
             continue
         own_field = _field(phrase.group(0))
         if own_field is not None and own_field != base_field:

@@ -46,6 +46,11 @@ def test_the_asker_s_sum_is_the_base_its_words_share() -> None:
         "按企业及其职工上年度实际缴纳养老保险费的60%补助：您的10万元最多可补6万元[1]。")
 
 
+def test_the_asker_s_sum_in_yuan_beside_the_same_in_another_currency() -> None:
+    rate = Support("补助", ratio=10, base="上年度交易额", text="按上年度交易额的10%给予资金扶持")
+    assert stated_base(rate, to_match("去年交易额折合人民币430万元（约60万美元），能拿多少？")) == 4_300_000
+
+
 def test_a_sum_named_as_another_quantity_is_not_the_base() -> None:
     research = Support("补助", ratio=10, base="研发费用", text="对营业收入增长的企业按研发费用的10%给予补助")
     assert stated_base(research, to_match("我们营业收入2000万元，能补多少？")) is None

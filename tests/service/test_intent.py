@@ -109,6 +109,17 @@ def test_an_amount_asked_of_a_rate_is_the_rate() -> None:
     assert "rate" not in names("补助比例和封顶分别是多少？")  # a rate and a cap: not the rate alone
 
 
+def test_a_sum_asked_as_what_one_gets_is_an_amount() -> None:
+    from question.intent import asked_details
+
+    def names(q: str) -> list[str]:
+        return [d.name for d in asked_details(to_match(q))]
+
+    assert names("在北京设立地区总部，能拿到多少落户奖励？") == ["amount"]
+    assert names("增量那块第一年能返多少？") == ["amount"]
+    assert "amount" not in names("能拿到多少个名额？")  # a count, not a sum
+
+
 def test_an_address_is_a_contact() -> None:
     from question.intent import asked_details
 
