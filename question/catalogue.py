@@ -19,6 +19,8 @@ from corpus.tokenize import places
 _BOOK_TITLE = re.compile(r"《([^》]{4,80})》")
 _ASKING = re.compile(r"^(?:请问|问一下|关于|根据|按照|依据|对于|查询|查一下|查|看看|看)+")
 TITLE_MIN = 8  # characters of a title (from 关于 on) a question must repeat to name its document
+_NATIONAL = "中华人民共和国"
+NATIONAL_MIN = 5  # 劳动合同法, 中小企业促进法: a national law's name without its country, long enough to be one
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,10 @@ class Catalogue:
                 by_number.setdefault(number, set()).add(doc)
         title_cores = tuple((doc, core) for doc, (_, title) in doc_keys.items()
                             if len(core := title.split("关于", 1)[-1]) >= TITLE_MIN)
+        # a national law is named without its country (中小企业促进法 for 中华人民共和国中小企业促进法)
+        title_cores += tuple((doc, short) for doc, (_, title) in doc_keys.items()
+                             if title.startswith(_NATIONAL)
+                             and len(short := title.removeprefix(_NATIONAL)) >= NATIONAL_MIN)
         doc_places = {
             d["doc_id"]: tuple(places(to_match(f"{d.get('title') or ''} {d.get('issuer') or ''}")))
             for d in documents}

@@ -27,7 +27,8 @@ from question.roles import RoleAsk, role_asks
 # A question that compares documents ("滨州和山东分别…", "国家层面和滨州各…").
 # Asking whether two say the same (一样吗, 相同吗) or by how much one exceeds the other (比…高多少) compares.
 _COMPARISON = re.compile(r"分别|各是|各自|各有|各为|几个文件|哪些文件|各个文件|各文件|对比|比较|异同|区别|不同之处|"
-                         r"一样|相同|比[^，,。？?]{1,30}(?:高|低|多|少)(?:多少|几)")
+                         r"(?:啥|什么|何|哪些|哪里)不同|一样|相同|比[^，,。？?]{1,30}(?:高|低|多|少)(?:多少|几)|"
+                         r"(?:是不是|哪个|谁)更(?:高|低|多|少|严|宽|优惠)")
 # What a document is (its issuer, 文号, date, title), not what it says.
 _ABOUT_DOCUMENT = re.compile(r"哪个(?:单位|部门|机关)(?:印发|发布|发文|发的|出的)|谁发的|谁印发|发文单位|发文机关|印发单位|发布单位|"
                             r"(?:哪|几)[^，,。？?]{0,5}(?:单位|部门|机关)[^，,。？?]{0,3}(?:联合)?(?:印发|发布)|"

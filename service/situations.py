@@ -154,6 +154,8 @@ _ABSENT = re.compile(r"(?P<who>[\u4e00-\u9fff]{0,8}?)(?:应|须|必须|需)?(?:�
                      r"(?P<other>其他|其它|任何)?(?P<x>[\u4e00-\u9fff]{2,6}?)(?=[,;。)、]|$)")
 _EXEMPT = re.compile(r"除(?P<y>[^;。]{2,80}?)(?:之外|以外|外)")
 _SETTLED = re.compile(r"(?<![没未])(?:已经?|早就?)?(?:还清|还完|结清|付清)(?!.*[没未])")
+# The one asked for (想申请个人创业担保贷款) is not one the asker holds.
+_APPLYING = re.compile(r"(?:申请|申报|办理|想贷|要贷|准备贷)[^,，。;；]{0,10}$")
 _SPOUSE = re.compile(r"老婆|妻子|老公|丈夫|爱人|配偶|家属")
 
 
@@ -168,7 +170,7 @@ def _held(told: str, x: str) -> list[str]:
         phrase = p.group(0)
         m = re.search(rf"(?P<w>[\u4e00-\u9fff]{{0,4}}?)(?:{word})", phrase)
         if m and not _NEGATOR.search(phrase[max(0, m.start() - 6):m.start("w") + 2]) \
-                and not _SETTLED.search(phrase):
+                and not _SETTLED.search(phrase) and not _APPLYING.search(phrase[:m.start("w") + 2]):
             out.append(phrase)
     return out
 

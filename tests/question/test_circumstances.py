@@ -200,3 +200,8 @@ def test_asking_whether_the_law_allows_it_asks_for_a_verdict() -> None:
 ])
 def test_the_place_of_registration_is_a_place_not_the_words_after_it(question: str, place: str | None) -> None:
     assert parse_circumstances(to_match(question)).place == place
+
+
+def test_whether_a_text_covers_the_asker_asks_for_a_verdict() -> None:
+    assert asks_eligibility(to_match("我40岁，在广州做人工智能方向的创业，这个条例管不管我？"))
+    assert asks_eligibility(to_match("我们是外资企业，包不包括我们？"))

@@ -71,6 +71,9 @@ def test_asking_whether_two_say_the_same_or_by_how_much_one_exceeds_compares() -
     # the asker's own growth over last year compares no documents
     assert not parse("今年产值比去年多了6个亿，能拿多少奖励？").comparison
     assert not parse("租金补贴一年最多多少？").comparison
+    assert parse("国家中小企业促进法和北京条例的比例有啥不同？").comparison
+    assert parse("北京的规定和国家的比是不是更高？").comparison
+    assert not parse("想了解更多的补贴政策，有哪些？").comparison
 
 
 def test_a_short_title_in_book_marks_names_the_text_of_that_title() -> None:
@@ -78,3 +81,10 @@ def test_a_short_title_in_book_marks_names_the_text_of_that_title() -> None:
                               {"doc_id": "new", "title": "促进个体工商户发展条例"}])
     assert parse("老的那部《个体工商户条例》是第几号令公布的？", catalogue).documents == frozenset({"old"})
     assert parse("《工商户条例》还有效吗？", catalogue).documents == frozenset()  # a title's part names none
+
+
+def test_a_national_law_is_named_without_its_country() -> None:
+    catalogue = Catalogue.of([{"doc_id": "law", "title": "中华人民共和国中小企业促进法"},
+                              {"doc_id": "bj", "title": "北京市促进中小企业发展条例"}])
+    assert parse("国家中小企业促进法对政府采购预留份额怎么规定？", catalogue).documents == frozenset({"law"})
+    assert parse("促进法怎么规定？", catalogue).documents == frozenset()  # too short to name one

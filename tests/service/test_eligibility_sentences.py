@@ -165,3 +165,6 @@ def test_loans_a_requirement_exempts_are_no_exclusion() -> None:
                     "本人及其配偶应没有其他贷款。")
     assert check_text(rule, to_match("自己有房贷、老婆有车贷，还能申请吗？")).status != "not_met"
     assert check_text(rule, to_match("老婆名下还有一笔经营贷，还能申请吗？")).status == "not_met"
+    # the loan applied for is not one held
+    assert check_text(rule, to_match("我想在广州申请个人创业担保贷款，我老公名下有套房的房贷，会不会影响？")).status \
+        != "not_met"
