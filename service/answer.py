@@ -525,6 +525,7 @@ def _worked_figure(query: Query, cited: list[Hit], support: str | None) -> str |
 
 
 _ASKS_DOC_NUMBER = re.compile(r"文号|发文字号|第几号|几号令|几号文|字号")
+_ASKS_DOC_DATE = re.compile(r"哪天|哪一天|什么时候|何时|日期|几月几[号日]")
 
 
 def _document_line(generation: Generation, doc_id: str) -> str | None:
@@ -569,10 +570,16 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
         first = next((h for h in hits if h.clause.doc_id == doc_id), None)
         doc_record = _record(generation, doc_id)
         number = to_key(doc_record.get("doc_number") or "")
-        if number and _ASKS_DOC_NUMBER.search(query.own_match):
-            # the 文号 asked is cited from the clause that writes it (a header, or a notice
-            # forwarding the text it numbers), when the document has one
-            writes = next((c for c in _document(generation, doc_id) if number in to_key(c.text)), None)
+        iso = doc_record.get("date_issued") or doc_record.get("date_published") or ""
+        dated = facts_answer.chinese_date(iso)
+        # the date as a page's table writes it (成文日期：2024-03-14) or as a text does (2024年3月14日)
+        asked = (number,) if number and _ASKS_DOC_NUMBER.search(query.own_match) else \
+            (iso.replace("-", ""), to_key(dated)) if dated and _ASKS_DOC_DATE.search(query.own_match) else ()
+        if asked:
+            # the 文号 or date asked is cited from the clause that writes it (a header, the
+            # 落款, or a notice forwarding the text it numbers), when the document has one
+            writes = next((c for c in _document(generation, doc_id)
+                           if any(form in to_key(c.text) for form in asked)), None)
             if writes is not None:
                 first = next((h for h in hits if h.clause.clause_id == writes.clause_id),
                              Hit(writes, 0.0, 0.0, 0.0, 99))

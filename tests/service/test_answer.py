@@ -64,6 +64,18 @@ def test_an_asked_document_number_is_cited_from_the_clause_that_writes_it(genera
     assert to_key("滨政办字〔2024〕18号") in to_key(draft.cited[0].clause.text)
 
 
+def test_an_asked_date_is_cited_from_the_clause_that_writes_it(generation) -> None:  # type: ignore[no-untyped-def]
+    from corpus.clean import to_key
+    from service.facts_answer import chinese_date
+
+    query, hits, confidence = _hits(generation, "滨州市加快发展先进制造业集群的实施意见是哪天印发的？")
+    draft = compose(query, hits, confidence, generation, 0.35)
+    record = next(d for d in generation.index.manifest["documents"] if d["doc_id"] == "000_02d0f658efa8fe2c")
+    written = chinese_date(record.get("date_issued") or record.get("date_published"))
+    assert written and draft.answerable and written in draft.answer
+    assert to_key(written) in to_key(draft.cited[0].clause.text)
+
+
 def test_an_asked_detail_the_clauses_lack_is_a_near_miss(generation) -> None:  # type: ignore[no-untyped-def]
     query, hits, confidence = _hits(generation, "集群发展专项资金给每个集群补贴多少钱？")
     assert query.detail is not None and query.detail.name == "amount"
