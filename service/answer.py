@@ -476,6 +476,14 @@ def _near_miss(query: Query, cited: list[Hit], hits: list[Hit], generation: Gene
     if year := near_miss.unstated_year(query, scoped, generation):
         return scoped, Draft(f"文件提到{_topic(query.match, scoped[0])}，但未涉及{year}年的安排。[1]", False,
                              scoped[:1], ["asked_detail_missing"])
+    asks_support = facts_answer.asks_amount(query) or query.intent == "support_measure"
+    if asks_support and not query.asks_eligibility and (outside := near_miss.outside_definition(
+            query, _document(generation, scoped[0].clause.doc_id))):
+        # asked what it gives, by an asker its definition leaves out (a verdict answers 能不能,
+        # the definition itself 算不算)
+        clause, check = outside
+        return scoped, Draft(f"文件所称的对象不包括{check.required}，您所述的「{check.stated}」不在其列，"
+                             f"文件没有对此的规定。[1]", False, [Hit(clause, 0.0, 0.0, 0.0, 99)], ["outside_scope"])
     return scoped, None
 
 

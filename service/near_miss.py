@@ -15,13 +15,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from corpus.clean import to_match
+from corpus.clean import SENTENCE, to_match
+from corpus.models import Clause
 from index.search import Hit
 from question.intent import ASKING_WORDS, PERCENT, PHRASE, SOFT_DETAILS, Detail
 from question.numbers import cn_number
 from question.places import MUNICIPALITIES, gazetteer, suffixed_counties
 from question.query import Query
 from service.amounts import word_pairs
+from service.situations import TextCheck, check_text
 
 if TYPE_CHECKING:
     from service.engine import Generation
@@ -565,3 +567,22 @@ def other_district(query: Query, hit: Hit, generation: Generation) -> tuple[str,
     if not asked or not own or any(related(a, o) for a in asked for o in own):
         return None
     return asked[0], own[0]
+
+
+# A text's definition of whom it is about (本条例所称民营经济，是指除国有独资、国有控股和外商投资之外
+# 的各类经济形式): an asker of a kind it leaves out is not among those its measures are for.
+_DEFINES_SCOPE = re.compile(r"本(?:条例|办法|规定|细则|法|措施|意见|实施办法|实施细则)所称")
+
+
+def outside_definition(query: Query, document: Sequence[Clause]) -> tuple[Clause, TextCheck] | None:
+    """The document's definition sentence that leaves out what the asker says they are (我们是
+    外资企业 against …除外商投资之外…), with its check; None when none does."""
+    for clause in document:
+        if not _DEFINES_SCOPE.search(clause.text_match):
+            continue
+        for sentence in SENTENCE.findall(clause.text_match):
+            if _DEFINES_SCOPE.search(sentence):
+                check = check_text(sentence, query.own_match)
+                if check.status == "not_met" and check.rule == "exclusion":
+                    return clause, check
+    return None

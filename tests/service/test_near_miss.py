@@ -16,6 +16,7 @@ from service.near_miss import (
     elsewhere,
     mentions_fee,
     other_district,
+    outside_definition,
     unindexed_titles,
     unlisted_level,
     unspoken_for,
@@ -355,3 +356,19 @@ def test_a_market_the_listing_award_does_not_list_is_a_near_miss() -> None:
                              clause + to_match("在北京证券交易所上市的,奖励300万元。")) is None
     # a clause that lists no markets says nothing of which
     assert market_not_listed(to_match("在北交所上市能奖多少？"), to_match("对上市企业给予奖励。"), "") is None
+
+
+def _article(n: int, text: str) -> Clause:
+    return Clause(clause_id=f"law:{n}", doc_id="law", source_file="law.md", title="某省民营经济发展促进条例",
+                  doc_number=None, date=None, kind="regulation", heading_path=(f"第{n}条",),
+                  number_path=str(n), text=text, text_match=to_match(text))
+
+
+LAW = [_article(2, "第二条 本条例所称民营经济，是指除国有独资、国有控股和外商投资之外的各类经济形式。"),
+       _article(19, "第十九条 民营经济组织有下列情形之一的，县级以上人民政府可以给予奖励：")]
+
+
+def test_an_asker_the_text_s_definition_leaves_out_is_outside_it() -> None:
+    found = outside_definition(parse("我们是外资企业，按民营经济发展促进条例能拿到哪些奖励？"), LAW)
+    assert found is not None and found[0].clause_id == "law:2" and "外商投资" in found[1].required
+    assert outside_definition(parse("我们是民营企业，按民营经济发展促进条例能拿到哪些奖励？"), LAW) is None
