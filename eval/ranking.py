@@ -63,6 +63,7 @@ def all_sets(var: Path = ROOT / "var") -> list[GoldSet]:
         GoldSet("dev2-blind6", ROOT / "eval" / "gold" / "dev2-blind6.jsonl", DEV2, dev2, held_out=True),
         GoldSet("dev2-blind7", ROOT / "eval" / "gold" / "dev2-blind7.jsonl", DEV2, dev2, held_out=True),
         GoldSet("dev2-blind8", ROOT / "eval" / "gold" / "dev2-blind8.jsonl", DEV2, dev2, held_out=True),
+        GoldSet("dev2-blind9", ROOT / "eval" / "gold" / "dev2-blind9.jsonl", DEV2, dev2, held_out=True),
     ]
 
 
