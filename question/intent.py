@@ -166,7 +166,9 @@ def sentence_has_detail(sentence: str, detail: Detail, question_match: str) -> b
     if detail.name == "amount":
         amounts = list(MONEY.finditer(sentence))
         if not SUPPORT_WORDS.search(question_match):
-            return bool(amounts)
+            # a benefit asked without a support word (失业保险金每月能领多少) is answered by its
+            # rate of a base as well (按最低工资标准的百分之九十按月计发)
+            return bool(amounts) or bool(PERCENT.search(sentence))
         amounts += PERCENT.finditer(sentence)  # "按应奖励额的30%…奖励" answers "给多少" too
         # "投资500万元以上的项目" and "年产值不少于50亿元的企业" state amounts, but conditions, not
         # support: when the question asks how much support is given, the amount must stand

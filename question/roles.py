@@ -51,6 +51,8 @@ ROLES = (*_SPECIFIC, MANAGING)
 # new subject (省属企业呢？).
 _ASKS_WHO = re.compile(r"谁|哪个|哪些|哪家|哪级|哪一级|什么部门|什么单位|什么机构|哪两|哪几")
 _CONTINUES = re.compile(r"呢[？?]?$|^(?:那|又|再)")
+# A stretch that asks for materials or conditions (交哪些材料, 需要什么条件) asks no office.
+_ASKS_WHAT = re.compile(r"(?:哪些|什么|哪几[种项样个])(?:材料|资料|文件|手续|证明|证件|条件|表格)")
 _ASK_SPLIT = re.compile(r"[，,。；;？?！!、]")
 
 
@@ -65,6 +67,8 @@ def role_asks(question_match: str) -> list[RoleAsk]:
     subject (省属企业呢) asks the previous role again."""
     asks: list[RoleAsk] = []
     for part in (p for p in _ASK_SPLIT.split(question_match) if p.strip()):
+        if _ASKS_WHAT.search(part):
+            continue  # 要交哪些材料 asks what, not to whom
         found: list[tuple[int, Role]] = []
         rest = part
         for role in ROLES:

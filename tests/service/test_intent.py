@@ -120,6 +120,13 @@ def test_a_sum_asked_as_what_one_gets_is_an_amount() -> None:
     assert "amount" not in names("能拿到多少个名额？")  # a count, not a sum
 
 
+def test_a_benefit_asked_without_a_support_word_is_stated_by_its_rate() -> None:
+    amount = Detail("amount", "金额")
+    question = to_match("在广东失业了，失业保险金每月能领多少？")
+    assert sentence_has_detail(to_match("失业保险金按照最低工资标准的百分之九十按月计发。"), amount, question)
+    assert not sentence_has_detail(to_match("失业保险金按月发放。"), amount, question)
+
+
 def test_an_address_is_a_contact() -> None:
     from question.intent import asked_details
 

@@ -46,6 +46,8 @@ def test_a_question_that_asks_several_roles_is_split_into_them() -> None:
     asks = role_asks(to_match("材料先交给谁？国有企业呢？"))
     assert [a.role.name for a in asks] == ["受理", "受理"] and asks[1].words == "国有企业呢"
     assert role_asks(to_match("园区补助最高多少钱？")) == []
+    assert role_asks(to_match("证明产品已经卖出去需要交哪些材料？")) == []  # what, not to whom
+    assert [a.role.name for a in role_asks(to_match("材料交到哪个部门？"))] == ["受理"]
     assert [a.role.name for a in role_asks(to_match("审计费用由谁出？"))] == ["拨付"]  # 审计 is no 审核
     # who issues the project plan is a role of its own, beside who pays
     asks = role_asks(to_match("补助数额由哪个部门核定和拨付？项目计划又是谁下达？"))
