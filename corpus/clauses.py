@@ -103,6 +103,18 @@ def _cn_value(text: str) -> int:
     return int("".join(str(_CN_VALUES[c]) for c in text))
 
 
+# A policy text opens by saying what it is for and what it rests on (为了…，根据《…》，结合本市实际，
+# 制定本条例; a notice's 为贯彻落实…，现将…印发给你们). Such a clause shares the whole text's words and
+# the titles of the texts it rests on, yet states no measure.
+_PURPOSE = re.compile(r"^(?:第[一1]条\s*)?为了?[^。]{0,300}?(?:(?:制定|修订|印发|出台)(?:本|以下|如下|该|了《)|"
+                      r"(?:特|现)(?:制定|将))")
+
+
+def states_purpose(text: str) -> bool:
+    """Whether a clause is its text's opening statement of purpose and basis."""
+    return bool(_PURPOSE.search(text))
+
+
 def detect_marker(line: str) -> tuple[str, int, str] | None:
     """(kind, number, label) of a line's leading numbering, or None."""
     if line[:1] and line[0] in _CIRCLED:

@@ -18,6 +18,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from corpus.clauses import states_purpose
 from corpus.clean import SENTENCE, to_key, to_match
 from corpus.facts import Contact, DateFact, Material, Office, Support
 from corpus.injection import instruction_sentences, is_flagged
@@ -533,6 +534,7 @@ def _worked_figure(query: Query, cited: list[Hit], support: str | None) -> str |
 
 
 _ASKS_DOC_NUMBER = re.compile(r"文号|发文字号|第几号|几号令|几号文|字号")
+_TITLED = re.compile(r"《([^》]{4,80})》")
 _ASKS_DOC_DATE = re.compile(r"哪天|哪一天|什么时候|何时|日期|几月几[号日]")
 
 
@@ -670,6 +672,18 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
             # that states none of a single ask is not cited at all
             single = len(citations.asked_parts(query)) <= 1
             cited = [*has, *([] if single else [h for h in cited if h not in has])]
+        if not has and states_purpose(cited[0].clause.text) and not query.asks_basis and not any(
+                title in cited[0].clause.text_match for title in _TITLED.findall(q_match)):
+            # a text's opening purpose clause (为…，特制定本办法) shares its words and the titles
+            # of what it rests on, but states no measure: the next hit that states the asked
+            # detail, of a document that speaks for the asked place, answers instead (unless the
+            # asker names one of the texts it rests on: that text is what is asked about)
+            following = next((h for h in hits[:DETAIL_REACH] if h is not cited[0]
+                              and not states_purpose(h.clause.text) and states_detail(h, detail, q_match)
+                              and (not query.places or near_miss.speaks_for(query.places, h, generation))),
+                             None)
+            if following is not None:
+                cited, has = [following], [following]
         if not has and detail.name not in SOFT_DETAILS:
             # another clause of the same document may state it (一、申报条件 … 五、联系方式)
             # when it matches nearly as well, the ranker (which weighs the asked fact) rates it

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corpus.clauses import BodyLine, split_clauses
+from corpus.clauses import BodyLine, split_clauses, states_purpose
 from corpus.models import DocumentMeta
 
 
@@ -62,3 +62,11 @@ def test_lead_offices_are_read_in_linear_time_on_runs_of_unit_characters() -> No
     started = time.perf_counter()
     office_roles("市" + "局委办" * 60 + "，" + "发展改革委" * 40 + "。")  # the old pattern took > 60 s
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_text_s_opening_statement_of_purpose_and_basis() -> None:
+    assert states_purpose("第一条 为了保障失业人员的基本生活，根据《中华人民共和国社会保险法》，结合本省实际，制定本条例。")
+    assert states_purpose("第一条 为认真贯彻落实《大连市跨境电子商务扶持资金管理暂行规定》，扎实推进园区建设，特制定本办法。")
+    assert states_purpose("为贯彻落实《龙岩市推进中小企业数字化转型发展若干措施》,现制定该政策措施实施细则并印发你们,请遵照执行。")
+    assert not states_purpose("第十四条 对利用存量资源改建为众创空间的，按照实际发生的改建费用一次性最高奖励100万元。")
+    assert not states_purpose("为企业提供融资担保的，给予担保费补贴。")
