@@ -294,8 +294,6 @@ def _either(results: list[tuple[str, Bound, Quantity]]) -> list[tuple[str, Bound
 # (女性不超过55周岁、男性不超过60周岁) are alternatives, and the asker's own is the one that holds.
 _SEX = re.compile(r"(?<![\u4e00-\u9fff])(男|女)(?![\u4e00-\u9fff])|"
                   r"(?:我|本人)(?:是)?(?:一[名位个])?(男|女)(?:的|性|士)?(?![\u4e00-\u9fff]{0,1}[儿朋友])")
-
-
 _SEXES = frozenset({"男性", "女性"})
 
 

@@ -211,7 +211,7 @@ _ASKS_PAID = re.compile(r"先拨|先给|先发|先付|预拨|首笔|第一笔|�
 
 def _instalment_line(instalments: list[tuple[int, int, Support]], support: Support,
                      query: Query) -> str:
-    """「订货合同完成后,一次性拨付补助金额的80%:即160万元[1]。」 on its own line, when the asker asks
+    """「订货合同完成后,一次性拨付补助金额的80%，即160万元[1]。」 on its own line, when the asker asks
     what is paid first and the grant was worked out from their figures."""
     if not instalments or support in {i[2] for i in instalments} \
             or not _ASKS_PAID.search(query.own_match):
