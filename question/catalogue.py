@@ -16,7 +16,7 @@ from corpus.clean import to_key, to_match
 from corpus.meta import DOC_NUMBER
 from corpus.tokenize import places
 
-_BOOK_TITLE = re.compile(r"《([^》]{4,80})》")
+BOOK_TITLE = re.compile(r"《([^》]{4,80})》")  # a title in 《》, as askers and texts quote one
 _ASKING = re.compile(r"^(?:请问|问一下|关于|根据|按照|依据|对于|查询|查一下|查|看看|看)+")
 TITLE_MIN = 8  # characters of a title (from 关于 on) a question must repeat to name its document
 _NATIONAL = "中华人民共和国"
@@ -76,7 +76,7 @@ class Catalogue:
                 unknown.append(_ASKING.sub("", match.group().strip()))
         q_key = to_key(q_match)
         found |= {doc for doc, core in self.title_cores if core in q_key}
-        for quoted in (to_key(t) for t in _BOOK_TITLE.findall(q_match)):
+        for quoted in (to_key(t) for t in BOOK_TITLE.findall(q_match)):
             if len(quoted) >= TITLE_MIN:
                 found |= {doc for doc, (_, title) in self.doc_keys.items() if quoted in title}
             elif len(quoted) >= 4:  # a short title in 《》 names the text whose title it is

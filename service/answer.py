@@ -27,6 +27,7 @@ from corpus.models import Clause
 from corpus.records import status_now
 from corpus.tokenize import tokenize
 from index.search import Filters, Hit, defines
+from question.catalogue import BOOK_TITLE
 from question.intent import SOFT_DETAILS, Detail, sentence_has_detail
 from question.places import covered, gazetteer
 from question.query import Query
@@ -534,7 +535,6 @@ def _worked_figure(query: Query, cited: list[Hit], support: str | None) -> str |
 
 
 _ASKS_DOC_NUMBER = re.compile(r"文号|发文字号|第几号|几号令|几号文|字号")
-_TITLED = re.compile(r"《([^》]{4,80})》")
 _ASKS_DOC_DATE = re.compile(r"哪天|哪一天|什么时候|何时|日期|几月几[号日]")
 
 
@@ -673,7 +673,7 @@ def compose(query: Query, hits: list[Hit], confidence: float, generation: Genera
             single = len(citations.asked_parts(query)) <= 1
             cited = [*has, *([] if single else [h for h in cited if h not in has])]
         if not has and states_purpose(cited[0].clause.text) and not query.asks_basis and not any(
-                title in cited[0].clause.text_match for title in _TITLED.findall(q_match)):
+                title in cited[0].clause.text_match for title in BOOK_TITLE.findall(q_match)):
             # a text's opening purpose clause (为…，特制定本办法) shares its words and the titles
             # of what it rests on, but states no measure: the next hit that states the asked
             # detail, of a document that speaks for the asked place, answers instead (unless the
