@@ -142,7 +142,7 @@ def suffixed_counties() -> frozenset[str]:
 def asked_places(q_match: str, known: Iterable[str] = ()) -> tuple[str, ...]:
     """The places a (matching-form) question names, without their suffixes; ``known``: the
     places the indexed documents' titles and issuers name. Besides the words jieba tags as
-    places, a county-level name it tags otherwise (孝义 n, 越秀 nr) unless it is a common word,
+    places, a city or county name it tags otherwise (龙岩 nr, 孝义 n, 越秀 nr) unless it is a common word,
     and a city name it cuts in two (台中 as 台 | 中)."""
     known = set(known)
     g = gazetteer()
@@ -152,7 +152,8 @@ def asked_places(q_match: str, known: Iterable[str] = ()) -> tuple[str, ...]:
              or (name in known and word_frequency(name) < COMMON_WORD_FREQUENCY)]
     words = tagged_words(q_match)
     for n, (word, flag) in enumerate(words):
-        if flag != "ns" and len(word) >= 2 and word in g.counties \
+        # a city or county jieba tags otherwise (龙岩 nr, 孝义 n), unless it is a common word
+        if flag != "ns" and len(word) >= 2 and (word in g.counties or word in g.names) \
                 and word_frequency(word) < COMMON_WORD_FREQUENCY:
             found.append(word)
         elif len(word) == 1 and n + 1 < len(words) and len(words[n + 1][0]) == 1 \

@@ -30,6 +30,7 @@ def test_county_names_jieba_does_not_tag_as_places_are_places_unless_common_word
     assert "台中" in asked_places("台中青创贷款有没有利息补贴")  # jieba cuts it 台 | 中
     assert asked_places("我们在平台中申报") == ()
     assert asked_places("促进和平发展的政策") == ()  # 和平 is also a district
+    assert asked_places("龙岩的中小企业做数字化转型，能申请贴息吗") == ("龙岩",)  # a city jieba tags nr
 
 
 def test_a_loan_or_its_interest_subsidy_asked_by_how_much_asks_an_amount() -> None:
