@@ -261,18 +261,6 @@ _PER_TIME = re.compile(r"(?:每人)?每(次|月|年)")  # a sum per time or per 
 _PERIOD_LENGTH = re.compile(r"([\d一二三四五六七八九十两]+)个?(年|月)$")
 
 
-def worked_value(support: Support, circumstances: Circumstances, asker: str) -> float | None:
-    """The sum ``support_sentence`` works out from the asker's base (its ratio, held to its cap),
-    or None when it works none out (no ratio, no base stated, or a tier decides)."""
-    if support.ratio is None or support.tiers:
-        return None
-    base = _base_value(support, circumstances, asker=asker)
-    if base is None:
-        return None
-    value = base[0] * support.ratio / 100
-    return min(value, support.cap) if support.cap is not None else value
-
-
 def _unit_rate(support: Support) -> tuple[float, str, bool] | None:
     """(the sum per unit, the unit's words, whether the sum is a ceiling): 每项5000元, or a
     ceiling per unit that sets the rate (每人不超过800元)."""
@@ -446,15 +434,16 @@ def base_field(support: Support) -> str | None:
     return _field(support.base or " ".join(t.when for t in support.tiers))
 
 
-def figure(support: Support, circumstances: Circumstances) -> Figure | None:
+def figure(support: Support, circumstances: Circumstances, asker: str = "") -> Figure | None:
     """The figure ``support_sentence`` states, as numbers: a fitting tier's amount, or the
-    stated base × ratio up to the cap; None when the asker's figures give none."""
-    tier = matching_tier(support, circumstances)
+    stated base × ratio up to the cap; None when the asker's figures give none. ``asker``: the
+    question's own words, for a base no ``Circumstances`` field names (``stated_base``)."""
+    tier = matching_tier(support, circumstances, asker)
     if tier is not None and tier.amount is not None:
         return Figure(tier.amount, tier=tier.when)
     ratio = tier.ratio if tier is not None and tier.ratio is not None else support.ratio
     cap = tier.cap if tier is not None and tier.cap is not None else support.cap
-    base = _base_value(support, circumstances)
+    base = _base_value(support, circumstances, asker=asker)
     if ratio is None or base is None:
         return None
     value = base[0] * ratio / 100

@@ -26,11 +26,11 @@ from question.query import Query
 from service import citations
 from service.amounts import (
     ASKS_TOTAL,
+    figure,
     instalment,
     stepped,
     support_sentence,
     total_said,
-    worked_value,
 )
 from service.eligibility import Eligibility, verdict
 from service.terms import shared, weight
@@ -216,9 +216,10 @@ def _instalment_line(instalments: list[tuple[int, int, Support]], support: Suppo
     if not instalments or support in {i[2] for i in instalments} \
             or not _ASKS_PAID.search(query.own_match):
         return ""
-    value = worked_value(support, query.circumstances, query.own_match)
-    if value is None:
-        return ""
+    worked = None if support.tiers else figure(support, query.circumstances, query.own_match)
+    if worked is None or worked.ratio is None:
+        return ""  # paid first of a grant worked from the asker's base, not of a tier's sum
+    value = worked.value
     lines = []
     for _, n, paid in instalments:
         ratio = paid.ratio or 0.0
